@@ -1,0 +1,61 @@
+# The book's and nnlib's commands. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS=-x`.
+PYTEST_ARGS ?=
+
+.PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
+        bench assignments grade browser clean
+
+help:
+	@echo "make book         build the HTML book into _build/html (creates .venv first)"
+	@echo "make test         run every test: nnlib, notebooks (nbval), -W book build, browser, assignments"
+	@echo "make lab          open the notebooks in JupyterLab"
+	@echo "make bench        run the benchmarks in benchmarks/"
+	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
+	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV"
+	@echo "make clean        remove _build (keeps .venv)"
+
+# The virtual environment is rebuilt whenever requirements.txt or pyproject.toml changes.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --all
+	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_train.py
+
+test: test-unit test-notebooks test-build test-browser
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+test-notebooks: $(STAMP)
+	$(BIN)/python -m pytest --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
+
+# Warnings are errors; --all rebuilds every page so nothing is hidden by a cache.
+test-build: $(STAMP)
+	$(BIN)/jupyter-book build . --all -W --keep-going
+
+test-browser: $(STAMP) browser test-build
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# Headless Chromium from Debian, for the browser tests (installed once, as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core; \
+		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+
+clean:
+	rm -rf _build

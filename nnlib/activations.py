@@ -1,0 +1,180 @@
+"""Activation functions f(z), each registered together with its derivative f'(z).
+
+Every derivative here takes ``z`` (the weighted input), not ``a = f(z)``; this is
+the ``f'(z^l)`` that appears in the backpropagation equations. Both functions act
+elementwise on arrays of any shape.
+
+>>> from nnlib.activations import get_activation
+>>> sigmoid = get_activation("sigmoid")
+>>> float(sigmoid(0.0)), float(sigmoid.prime(0.0))
+(0.5, 0.25)
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy.special import expit
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function and its derivative, stored side by side.
+
+    Attributes
+    ----------
+    name : str
+    f : callable
+        ``f(z)``, elementwise.
+    prime : callable
+        ``f'(z)``, elementwise, as a function of ``z``.
+    output_range : tuple of float
+        Smallest and largest values ``f`` can take (used to check that a cost
+        such as cross-entropy can be applied to its outputs).
+    differentiable : bool
+        False for the step function, whose slope is zero wherever it exists.
+    """
+
+    name: str
+    f: Callable
+    prime: Callable
+    output_range: tuple
+    differentiable: bool = True
+
+    def __call__(self, z):
+        return self.f(z)
+
+    def __repr__(self):
+        return f"Activation({self.name!r})"
+
+
+ACTIVATIONS = {}
+
+
+def register(name, prime, output_range, differentiable=True):
+    """Decorator: register ``f`` under ``name`` together with its derivative ``prime``.
+
+    A function cannot be registered without its derivative, so the two never drift apart.
+    """
+
+    def decorator(f):
+        if name in ACTIVATIONS:
+            raise ValueError(f"activation {name!r} is already registered")
+        ACTIVATIONS[name] = Activation(name, f, prime, output_range, differentiable)
+        return f
+
+    return decorator
+
+
+def get_activation(activation):
+    """Return the registered :class:`Activation` called ``activation``.
+
+    An :class:`Activation` passed in is returned unchanged.
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown; the message lists the valid names.
+    """
+    if isinstance(activation, Activation):
+        return activation
+    if isinstance(activation, str) and activation in ACTIVATIONS:
+        return ACTIVATIONS[activation]
+    raise ValueError(
+        f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}"
+    )
+
+
+# ---- step: a perceptron's yes/no output -------------------------------------------------
+
+def step_prime(z):
+    """Zero everywhere: the step is flat on both sides of its jump (undefined at 0; we use 0)."""
+    return np.zeros_like(np.asarray(z, dtype=float))
+
+
+@register("step", step_prime, (0.0, 1.0), differentiable=False)
+def step(z):
+    """1 where z >= 0, else 0."""
+    return (np.asarray(z, dtype=float) >= 0).astype(float)
+
+
+# ---- identity ---------------------------------------------------------------------------
+
+def identity_prime(z):
+    """f'(z) = 1."""
+    return np.ones_like(np.asarray(z, dtype=float))
+
+
+@register("identity", identity_prime, (-np.inf, np.inf))
+def identity(z):
+    """f(z) = z (a copy, as float)."""
+    return np.array(z, dtype=float)
+
+
+# ---- sigmoid ----------------------------------------------------------------------------
+
+def sigmoid_prime(z):
+    """sigma'(z) = sigma(z) * (1 - sigma(z)); at most 0.25, reached at z = 0."""
+    s = expit(np.asarray(z, dtype=float))
+    return s * (1.0 - s)
+
+
+@register("sigmoid", sigmoid_prime, (0.0, 1.0))
+def sigmoid(z):
+    """sigma(z) = 1 / (1 + exp(-z)), computed without overflow for any finite z."""
+    return expit(np.asarray(z, dtype=float))  # scipy's expit is the numerically stable form
+
+
+# ---- tanh -------------------------------------------------------------------------------
+
+def tanh_prime(z):
+    """tanh'(z) = 1 - tanh(z)**2."""
+    t = np.tanh(np.asarray(z, dtype=float))
+    return 1.0 - t * t
+
+
+@register("tanh", tanh_prime, (-1.0, 1.0))
+def tanh(z):
+    """tanh(z), squashing to (-1, 1)."""
+    return np.tanh(np.asarray(z, dtype=float))
+
+
+# ---- ReLU and leaky ReLU ----------------------------------------------------------------
+
+LEAKY_SLOPE = 0.01  # slope of leaky ReLU for z < 0
+
+
+def relu_prime(z):
+    """1 for z > 0, else 0 (we take 0 at the kink z = 0)."""
+    return (np.asarray(z, dtype=float) > 0).astype(float)
+
+
+@register("relu", relu_prime, (0.0, np.inf))
+def relu(z):
+    """max(0, z)."""
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def leaky_relu_prime(z):
+    """1 for z > 0, else LEAKY_SLOPE."""
+    return np.where(np.asarray(z, dtype=float) > 0, 1.0, LEAKY_SLOPE)
+
+
+@register("leaky_relu", leaky_relu_prime, (-np.inf, np.inf))
+def leaky_relu(z):
+    """z for z > 0, else LEAKY_SLOPE * z."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+# ---- arctan -----------------------------------------------------------------------------
+
+def arctan_prime(z):
+    """arctan'(z) = 1 / (1 + z**2)."""
+    z = np.asarray(z, dtype=float)
+    return 1.0 / (1.0 + z * z)
+
+
+@register("arctan", arctan_prime, (-np.pi / 2, np.pi / 2))
+def arctan(z):
+    """arctan(z), squashing to (-pi/2, pi/2)."""
+    return np.arctan(np.asarray(z, dtype=float))

@@ -1,0 +1,95 @@
+"""Gradient checking: compare backpropagation with finite differences.
+
+The central difference ``(C(theta + eps e_i) - C(theta - eps e_i)) / (2 eps)`` approximates
+the partial derivative dC/dtheta_i with an error of order eps**2, so it is a slow but
+independent check of a fast analytic gradient.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import as_float_array, check_positive_number
+from .network import pack
+
+
+def numerical_gradient(f, theta, eps=1e-6):
+    """Central finite-difference gradient of a scalar function ``f`` at ``theta``.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array shaped like ``theta`` and returns a number.
+    theta : array_like of any shape
+    eps : float
+        Half the width of the difference.
+
+    Returns
+    -------
+    ndarray shaped like ``theta``.
+    """
+    theta = as_float_array("theta", theta, ndim=(0, 1, 2, 3)).copy()
+    eps = check_positive_number("eps", eps)
+    grad = np.empty_like(theta)
+    flat, grad_flat = theta.reshape(-1), grad.reshape(-1)  # views: changing flat changes theta
+    for i in range(flat.size):
+        saved = flat[i]
+        flat[i] = saved + eps
+        f_plus = float(f(theta))
+        flat[i] = saved - eps
+        f_minus = float(f(theta))
+        flat[i] = saved
+        grad_flat[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def relative_error(a, b):
+    """``||a - b|| / (||a|| + ||b||)``, 0 when both are zero."""
+    a, b = np.ravel(a), np.ravel(b)
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
+
+
+@dataclass
+class GradientCheck:
+    """The result of :func:`check_gradients`.
+
+    Attributes
+    ----------
+    analytic : ndarray of shape (n_params,)
+        Backpropagation's gradient, flattened as by :meth:`Network.get_params`.
+    numeric : ndarray of shape (n_params,)
+        The finite-difference gradient.
+    relative_error : float
+    """
+
+    analytic: np.ndarray
+    numeric: np.ndarray
+    relative_error: float
+
+    def passed(self, tolerance=1e-6):
+        """True when the relative error is below ``tolerance``."""
+        return self.relative_error < tolerance
+
+
+def check_gradients(net, X, Y, eps=1e-6):
+    """Compare ``net.backprop(X, Y)`` with finite differences of ``net.cost_value(X, Y)``.
+
+    The network's parameters are restored afterwards.
+
+    Returns
+    -------
+    GradientCheck
+    """
+    theta = net.get_params()
+    nabla_w, nabla_b = net.backprop(X, Y)
+    analytic = pack(nabla_w, nabla_b)
+
+    def cost_at(params):
+        net.set_params(params)
+        return net.cost_value(X, Y)
+
+    try:
+        numeric = numerical_gradient(cost_at, theta, eps)
+    finally:
+        net.set_params(theta)
+    return GradientCheck(analytic, numeric, relative_error(analytic, numeric))

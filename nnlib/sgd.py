@@ -1,0 +1,139 @@
+"""Stochastic gradient descent: mini-batch updates and the training loop.
+
+One step: ``W^l <- W^l - eta * dC/dW^l`` and ``b^l <- b^l - eta * dC/db^l``, where C is the
+mean cost over a mini-batch. One epoch: shuffle the training set, cut it into mini-batches
+of ``batch_size`` examples (the last one may be smaller), and take one step per batch.
+``batch_size=1`` is per-example (online) descent; ``batch_size=len(X)`` is full-batch
+gradient descent.
+"""
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import check_int, check_positive_number, make_rng
+from .network import _labels
+
+
+def sgd_step(net, X_batch, Y_batch, eta):
+    """One in-place gradient-descent update of ``net`` with the batch's mean gradient.
+
+    Parameters
+    ----------
+    net : Network
+    X_batch : array_like of shape (batch_size, sizes[0])
+    Y_batch : array_like of shape (batch_size, sizes[-1])
+    eta : float
+        Learning rate, > 0.
+
+    Returns
+    -------
+    (nabla_w, nabla_b) : the gradients used for the step.
+    """
+    X_batch, Y_batch = net._check_XY(X_batch, Y_batch, "X_batch", "Y_batch")
+    eta = check_positive_number("eta", eta)
+    return _step(net, np.atleast_2d(X_batch), np.atleast_2d(Y_batch), eta)
+
+
+def _step(net, X, Y, eta):
+    """sgd_step without the input checks, for the training loop."""
+    result = net._backward(net._forward(X), Y)
+    for W, b, nabla_w, nabla_b in zip(net.weights, net.biases, result.nabla_w, result.nabla_b):
+        W -= eta * nabla_w
+        b -= eta * nabla_b
+    return result.nabla_w, result.nabla_b
+
+
+@dataclass
+class History:
+    """What :func:`train` recorded, one entry per epoch (all lists of float).
+
+    ``cost`` and ``accuracy`` are measured on the training set after each epoch;
+    ``val_cost`` and ``val_accuracy`` on the validation set, when one was given;
+    ``seconds`` is the wall time of each epoch's updates.
+    """
+
+    cost: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_cost: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    seconds: list = field(default_factory=list)
+
+    @property
+    def epochs(self):
+        """Number of epochs recorded."""
+        return len(self.cost)
+
+
+def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progress=False, callback=None):
+    """Train ``net`` in place with mini-batch stochastic gradient descent.
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like of shape (n_samples, sizes[0])
+    Y : array_like of shape (n_samples, sizes[-1])
+    epochs : int
+        Passes over the training set, >= 0.
+    batch_size : int
+        Examples per mini-batch, 1 <= batch_size <= n_samples.
+    eta : float
+        Learning rate, > 0.
+    seed : int, numpy.random.Generator or None
+        Seeds the shuffling, so a seeded run is repeatable.
+    validation : (X_val, Y_val) or None
+        Also record cost and accuracy on this set after each epoch.
+    progress : bool
+        Show a progress bar (tqdm) over the epochs.
+    callback : callable or None
+        Called as ``callback(epoch, net, history)`` after each epoch (epoch counts from 1).
+
+    Returns
+    -------
+    History
+    """
+    X, Y = net._check_XY(X, Y)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D, one example per row, got shape {X.shape}")
+    n = X.shape[0]
+    epochs = check_int("epochs", epochs, low=0)
+    batch_size = check_int("batch_size", batch_size, low=1, high=n)
+    eta = check_positive_number("eta", eta)
+    rng = make_rng(seed)
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ValueError(f"validation must be a pair (X_val, Y_val), got {type(validation).__name__}")
+        X_val, Y_val = net._check_XY(*validation, "validation X", "validation Y")
+        X_val, Y_val = np.atleast_2d(X_val), np.atleast_2d(Y_val)
+
+    history = History()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=epochs, desc="training", unit="epoch")
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        order = rng.permutation(n)
+        X_shuffled, Y_shuffled = X[order], Y[order]
+        for k in range(0, n, batch_size):
+            _step(net, X_shuffled[k:k + batch_size], Y_shuffled[k:k + batch_size], eta)
+        history.seconds.append(time.perf_counter() - start)
+        _record(net, X, Y, history.cost, history.accuracy)
+        if validation is not None:
+            _record(net, X_val, Y_val, history.val_cost, history.val_accuracy)
+        if bar is not None:
+            bar.set_postfix(cost=f"{history.cost[-1]:.4f}", accuracy=f"{history.accuracy[-1]:.3f}")
+            bar.update(1)
+        if callback is not None:
+            callback(epoch, net, history)
+    if bar is not None:
+        bar.close()
+    return history
+
+
+def _record(net, X, Y, costs, accuracies):
+    """Append the cost and accuracy of ``net`` on (X, Y), from one forward pass."""
+    A = net._forward(X).output
+    costs.append(net.cost.value(A, Y))
+    accuracies.append(float(np.mean(_labels(A) == _labels(Y))))
