@@ -170,8 +170,8 @@ def leaky_relu(z):
 
 def arctan_prime(z):
     """arctan'(z) = 1 / (1 + z**2)."""
-    z = np.asarray(z, dtype=float)
-    return 1.0 / (1.0 + z * z)
+    r = 1.0 / np.hypot(1.0, np.asarray(z, dtype=float))  # 1 / sqrt(1 + z**2), no overflow for huge z
+    return r * r
 
 
 @register("arctan", arctan_prime, (-np.pi / 2, np.pi / 2))

@@ -1,0 +1,62 @@
+"""Datasets: the digits, the toy sets and one-hot encoding."""
+import numpy as np
+import pytest
+
+from nnlib import load_digits, make_toy, one_hot, train_test_split
+from nnlib.data import TOY_DATASETS
+
+
+def test_digits_are_scaled_one_hot_and_split_with_a_seed():
+    data = load_digits(seed=0)
+    assert data.X_train.shape == (1438, 64) and data.X_test.shape == (359, 64)
+    assert data.Y_train.shape == (1438, 10)
+    assert data.X_train.min() == 0.0 and data.X_train.max() == 1.0
+    np.testing.assert_array_equal(data.Y_train.sum(axis=1), 1.0)
+    again = load_digits(seed=0)
+    np.testing.assert_array_equal(data.X_test, again.X_test)
+    assert not np.array_equal(data.X_test, load_digits(seed=1).X_test)
+    assert set(np.unique(data.y_train)) == set(range(10))
+
+
+def test_one_hot():
+    np.testing.assert_array_equal(one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
+    assert one_hot([0, 1, 3]).shape == (3, 4)
+
+
+@pytest.mark.parametrize(
+    "y, n_classes, message",
+    [
+        ([0, 3], 3, r"y must hold labels from 0 to 2 \(n_classes=3\), got labels from 0 to 3"),
+        ([-1, 0], 2, r"y must hold labels from 0 to 1 \(n_classes=2\), got labels from -1 to 0"),
+        ([[0, 1]], 2, r"y must be 1-D \(one label per example\), got shape \(1, 2\)"),
+        ([0.5, 1], 2, r"y must hold integer class labels"),
+        ([0, 1], 0, r"n_classes must be at least 1, got 0"),
+    ],
+)
+def test_one_hot_rejects_bad_labels(y, n_classes, message):
+    with pytest.raises(ValueError, match=message):
+        one_hot(y, n_classes)
+
+
+@pytest.mark.parametrize("name", sorted(TOY_DATASETS))
+def test_toy_sets_are_seeded_two_class_and_in_the_unit_square(name):
+    X, y = make_toy(name, n_samples=100, seed=4)
+    X2, y2 = make_toy(name, n_samples=100, seed=4)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    assert X.shape == (100, 2) and set(np.unique(y)) == {0, 1}
+    assert -0.5 < X.min() and X.max() < 1.5
+
+
+def test_toy_set_bad_arguments():
+    with pytest.raises(ValueError, match=r"name must be one of \['circles', 'moons', 'spirals', 'xor'\], got 'blobs'"):
+        make_toy("blobs")
+    with pytest.raises(ValueError, match=r"n_samples must be at least 2, got 1"):
+        make_toy("xor", n_samples=1)
+    with pytest.raises(ValueError, match=r"noise must be a finite number >= 0, got -0.1"):
+        make_toy("moons", noise=-0.1)
+
+
+def test_train_test_split_bad_fraction():
+    with pytest.raises(ValueError, match=r"test_fraction must be between 0 and 1 \(exclusive\), got 1.5"):
+        train_test_split(np.zeros((10, 2)), np.zeros((10, 1)), test_fraction=1.5)
