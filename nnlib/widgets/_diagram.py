@@ -1,0 +1,76 @@
+"""A network diagram (nodes and edges) shared by the notation and backprop figures."""
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.collections import LineCollection
+
+NODE_CMAP = colormaps["Greys"]
+
+
+def node_positions(sizes):
+    """``positions[l]`` is an array of shape (n_l, 2): x = layer number, y spread around 0."""
+    return [np.column_stack([np.full(n, float(l)), np.linspace(-(n - 1) / 2, (n - 1) / 2, n)[::-1]])
+            for l, n in enumerate(sizes)]
+
+
+def draw_diagram(ax, sizes, node_size=900):
+    """Draw nodes and edges once; returns a dict of artists for :func:`update_diagram`."""
+    pos = node_positions(sizes)
+    segments = [[pos[l - 1][k], pos[l][j]] for l in range(1, len(sizes))
+                for j in range(sizes[l]) for k in range(sizes[l - 1])]
+    edges = LineCollection(segments, zorder=1)
+    ax.add_collection(edges)
+    xy = np.vstack(pos)
+    nodes = ax.scatter(xy[:, 0], xy[:, 1], s=node_size, c="white", edgecolors="k", linewidths=1.2, zorder=2)
+    labels = [ax.text(x, y, "", ha="center", va="center", fontsize=7, zorder=3) for x, y in xy]
+    edge_labels = [ax.text(*(0.7 * np.asarray(s[0]) + 0.3 * np.asarray(s[1])), "", fontsize=6, color="0.25",
+                           ha="center", va="center", zorder=3,
+                           bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7)) for s in segments]
+    ax.set_xlim(-0.4, len(sizes) - 0.6)
+    ax.set_ylim(-max(sizes) / 2 - 0.2, max(sizes) / 2 + 0.2)
+    ax.set_axis_off()
+    return dict(edges=edges, nodes=nodes, labels=labels, edge_labels=edge_labels, sizes=list(sizes))
+
+
+def diagram_artists(d):
+    return [d["edges"], d["nodes"], *d["labels"], *d["edge_labels"]]
+
+
+def update_diagram(d, weights, activations, highlight=(), node_text=None, edge_highlight=()):
+    """Colour edges by weight sign (red +, blue -) and width by size; shade nodes by activation.
+
+    ``activations[l]`` (shape (n_l,)) or None for a layer not yet computed; ``highlight`` lists
+    (l, j) nodes to outline in orange; ``edge_highlight`` lists layers whose edges are emphasised.
+    """
+    w_flat = np.concatenate([W.ravel() for W in weights])  # W^l row by row = segment order
+    colors = np.where(w_flat[:, None] >= 0, [[0.80, 0.15, 0.15, 0.85]], [[0.15, 0.30, 0.80, 0.85]])
+    widths = 0.5 + 3.0 * np.minimum(np.abs(w_flat), 1.5)
+    if edge_highlight:
+        layer_of_edge = np.concatenate([np.full(W.size, l) for l, W in enumerate(weights, start=1)])
+        faded = ~np.isin(layer_of_edge, list(edge_highlight))
+        colors[faded, 3] = 0.25
+    d["edges"].set_color(colors)
+    d["edges"].set_linewidths(widths)
+    for text, w in zip(d["edge_labels"], w_flat):
+        text.set_text(f"{w:.2f}")
+    faces, edgecolors, lw, i = [], [], [], 0
+    for l, n in enumerate(d["sizes"]):
+        for j in range(n):
+            a = None if activations[l] is None else float(activations[l][j])
+            faces.append("white" if a is None else NODE_CMAP(0.1 + 0.6 * float(np.clip(a, 0, 1))))
+            on = (l, j) in highlight
+            edgecolors.append("darkorange" if on else "k")
+            lw.append(4.0 if on else 1.2)
+            label = "" if a is None else f"{a:.3f}"
+            if node_text is not None and node_text[i]:
+                label = node_text[i]
+            d["labels"][i].set_text(label)
+            d["labels"][i].set_color("white" if a is not None and a > 0.55 and node_text is None else "black")
+            i += 1
+    d["nodes"].set_facecolor(faces)
+    d["nodes"].set_edgecolor(edgecolors)
+    d["nodes"].set_linewidths(lw)
+
+
+def vec(v, fmt="{:.3f}"):
+    """A short text form of a vector, e.g. [0.470, -0.190]."""
+    return "[" + ", ".join(fmt.format(float(x)) for x in np.ravel(v)) + "]"

@@ -1,0 +1,125 @@
+"""Figure 6, backprop_stepper: the forward and backward passes of the 2-3-1 network, one step at a time."""
+import numpy as np
+
+from ..examples import small_example
+from ..gradcheck import check_gradients
+from ._diagram import diagram_artists, draw_diagram, update_diagram, vec
+from .core import InteractiveFigure, Slider
+
+STEP_TITLES = [
+    ("input", "a⁰ = x"),
+    ("forward, layer 1: weighted input", "z¹ = W¹ a⁰ + b¹"),
+    ("forward, layer 1: activation", "a¹ = σ(z¹)"),
+    ("forward, layer 2: weighted input", "z² = W² a¹ + b²"),
+    ("forward, layer 2: output and cost", "a² = σ(z²),  C = ½‖a² − y‖²"),
+    ("backward: output error (BP1)", "δ² = (a² − y) ⊙ σ'(z²)"),
+    ("backward: layer-2 gradients (BP3, BP4)", "∂C/∂b² = δ²,  ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ"),
+    ("backward: hidden error (BP2)", "δ¹ = ((W²)ᵀ δ²) ⊙ σ'(z¹)"),
+    ("backward: layer-1 gradients (BP3, BP4)", "∂C/∂b¹ = δ¹,  ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ"),
+    ("check: backprop vs finite differences", "∂C/∂θ ≈ (C(θ+ε) − C(θ−ε)) / 2ε"),
+]
+N_STEPS = len(STEP_TITLES)
+
+
+def backprop_state(x1=0.5, x2=0.8):
+    """The pure function behind the figure: every number of one backprop run, from nnlib.
+
+    Returns ``{"net", "x", "y", "forward", "backward", "cost", "check"}``: the example network,
+    its input and target, the ForwardPass and BackwardPass, the cost and nnlib's GradientCheck.
+    """
+    net, x, y = small_example()
+    x = np.array([x1, x2], dtype=float)
+    return {"net": net, "x": x, "y": y, "forward": net.forward_pass(x), "backward": net.backward_pass(x, y),
+            "cost": net.cost_value(x, y), "check": check_gradients(net, x, y)}
+
+
+def step_lines(state, step):
+    """Text lines shown at ``step`` (0 <= step < N_STEPS): every value computed so far."""
+    f, b = state["forward"], state["backward"]
+    lines = [f"a⁰ = x = {vec(f.a(0), '{:.2f}')},  y = {vec(state['y'], '{:.1f}')}"]
+    if step >= 1:
+        lines.append(f"z¹ = {vec(f.z(1))}")
+    if step >= 2:
+        lines.append(f"a¹ = {vec(f.a(1))}")
+    if step >= 3:
+        lines.append(f"z² = {vec(f.z(2))}")
+    if step >= 4:
+        lines.append(f"a² = {vec(f.a(2))},  C = {state['cost']:.5f}")
+    if step >= 5:
+        lines.append(f"δ² = {vec(b.delta(2), '{:.5f}')}")
+    if step >= 6:
+        lines.append(f"∂C/∂b² = {vec(b.nabla_b[1], '{:.5f}')}")
+        lines.append(f"∂C/∂W² = {vec(b.nabla_w[1], '{:.5f}')}")
+    if step >= 7:
+        lines.append(f"δ¹ = {vec(b.delta(1), '{:.5f}')}")
+    if step >= 8:
+        lines.append(f"∂C/∂b¹ = {vec(b.nabla_b[0], '{:.5f}')}")
+        for j in range(3):
+            lines.append(f"∂C/∂w¹_{j + 1}k = {vec(b.nabla_w[0][j], '{:.5f}')}")
+    if step >= 9:
+        check = state["check"]
+        lines.append(f"finite differences: max |difference| = {np.max(np.abs(check.analytic - check.numeric)):.1e}")
+        lines.append(f"relative error = {check.relative_error:.1e}  ({'agree' if check.passed() else 'DISAGREE'})")
+    return lines
+
+
+def _node_view(state, step):
+    """(activations to shade, highlighted nodes, node texts, highlighted edge layers) for a step."""
+    f, b = state["forward"], state["backward"]
+    acts = [f.a(0), None, None]
+    text = [""] * 6  # node order: 2 inputs, 3 hidden, 1 output
+    if step >= 2:
+        acts[1] = f.a(1)
+    if step >= 4:
+        acts[2] = f.a(2)
+    if step == 1:
+        text[2:5] = [f"z={v:.2f}" for v in f.z(1)]
+    if step == 3:
+        text[5] = f"z={f.z(2)[0]:.2f}"
+    if step in (5, 6):
+        text[5] = f"δ={b.delta(2)[0]:.3f}"
+    if step in (7, 8):
+        text[2:5] = [f"δ={v:.4f}" for v in b.delta(1)]
+        text[5] = f"δ={b.delta(2)[0]:.3f}"
+    highlight = {0: [(0, 0), (0, 1)], 1: [(1, j) for j in range(3)], 2: [(1, j) for j in range(3)],
+                 3: [(2, 0)], 4: [(2, 0)], 5: [(2, 0)], 6: [(2, 0)],
+                 7: [(1, j) for j in range(3)], 8: [(1, j) for j in range(3)], 9: []}[step]
+    edges = {1: (1,), 3: (2,), 6: (2,), 7: (2,), 8: (1,)}.get(step, ())
+    return acts, highlight, text, edges
+
+
+def _setup(fig):
+    ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1, 1.25])
+    diagram = draw_diagram(ax_net, [2, 3, 1], node_size=1100)
+    ax_text.set_axis_off()
+    title = ax_net.text(0.0, 1.02, "", transform=ax_net.transAxes, fontsize=9, weight="bold")
+    eq = ax_text.text(0.0, 1.0, "", transform=ax_text.transAxes, va="top", fontsize=9, color="C3")
+    text = ax_text.text(0.0, 0.86, "", transform=ax_text.transAxes, va="top", fontsize=7.5, family="monospace")
+    return dict(diagram=diagram, title=title, eq=eq, text=text, cache={},
+                dynamic=diagram_artists(diagram) + [title, eq, text])
+
+
+def _update(art, step, x1, x2):
+    key = (x1, x2)
+    if key not in art["cache"]:
+        art["cache"] = {key: backprop_state(x1, x2)}
+    state = art["cache"][key]
+    acts, highlight, text, edges = _node_view(state, step)
+    update_diagram(art["diagram"], state["net"].weights, acts, highlight, text, edges)
+    name, equation = STEP_TITLES[step]
+    art["title"].set_text(f"step {step}/{N_STEPS - 1}: {name}")
+    art["eq"].set_text(f"equation: {equation}")
+    art["text"].set_text("\n".join(step_lines(state, step)))
+
+
+def backprop_stepper(step=0, x1=0.5, x2=0.8):
+    """Figure for the backprop chapter: step through the forward then the backward pass.
+
+    At each step the active nodes are outlined, every z, a and delta computed so far is listed
+    with the equation in use, and the last step compares backprop's gradients with finite
+    differences (:func:`nnlib.check_gradients`). The static export offers every step.
+    """
+    controls = [Slider("step", 0, N_STEPS - 1, 1, step, static=list(range(N_STEPS))),
+                Slider("x1", -1.0, 1.0, 0.1, x1), Slider("x2", -1.0, 1.0, 0.1, x2)]
+    return InteractiveFigure("backprop_stepper", controls, _setup, _update, figsize=(8.0, 3.4),
+                             alt="The 2-3-1 network during backpropagation")

@@ -1,0 +1,94 @@
+"""Figure 1, neuron_playground: one neuron with two inputs, its output and its decision line."""
+import numpy as np
+
+from ..network import Network
+from .core import Choice, InteractiveFigure, Slider
+
+ACTIVATION_OPTIONS = ["sigmoid", "step", "tanh", "relu"]
+_GRID = np.linspace(-2, 2, 61)
+
+
+def neuron(w1, w2, b, activation="sigmoid"):
+    """A ``Network([2, 1])`` with weights ``(w1, w2)`` and bias ``b``: one neuron."""
+    net = Network([2, 1], activation=activation)
+    net.weights = [np.array([[w1, w2]], dtype=float)]
+    net.biases = [np.array([b], dtype=float)]
+    return net
+
+
+def neuron_state(x1, x2, w1, w2, b, activation="sigmoid"):
+    """The pure function behind the figure: ``{"z", "a", "plane", "line"}`` for the given knobs.
+
+    ``z = w1*x1 + w2*x2 + b`` and ``a = f(z)`` (floats), computed by nnlib; ``plane`` is the
+    output over the input grid, shape (61, 61), rows = x2; ``line`` is the decision line
+    z = 0 as (x1 values, x2 values), or None when w1 = w2 = 0.
+    """
+    net = neuron(w1, w2, b, activation)
+    trace = net.forward_pass(np.array([x1, x2], dtype=float))
+    g1, g2 = np.meshgrid(_GRID, _GRID)
+    plane = net.forward(np.column_stack([g1.ravel(), g2.ravel()])).reshape(g1.shape)  # (61*61, 1) -> (61, 61)
+    line = None
+    if abs(w2) > 1e-12:
+        line = (_GRID, -(w1 * _GRID + b) / w2)
+    elif abs(w1) > 1e-12:
+        line = (np.full(2, -b / w1), np.array([_GRID[0], _GRID[-1]]))
+    return {"z": float(trace.z(1)[0]), "a": float(trace.a(1)[0]), "plane": plane, "line": line}
+
+
+def _setup(fig):
+    ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
+                            vmin=-1, vmax=1, aspect="equal")
+    fig.colorbar(image, ax=ax_plane, shrink=0.8, label="output a")
+    (line,) = ax_plane.plot([], [], "k-", lw=2, label="decision line z = 0")
+    (point,) = ax_plane.plot([], [], "o", ms=9, mfc="yellow", mec="k")
+    ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", title="output over the input plane")
+    ax_plane.legend(loc="lower left", fontsize=7)
+    zs = np.linspace(-6, 6, 241)
+    (curve,) = ax_f.plot(zs, zs * 0, "C0-")
+    (marker,) = ax_f.plot([], [], "o", ms=8, color="C3")
+    vline = ax_f.axvline(0, color="C3", ls=":")
+    ax_f.set(xlabel="weighted sum z", ylabel="output a = f(z)", xlim=(-6, 6), ylim=(-1.2, 2.2))
+    text = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=9, family="monospace")
+    ax_f.grid(alpha=0.3)
+    return dict(image=image, line=line, point=point, curve=curve, marker=marker, vline=vline, text=text,
+                zs=zs, ax_f=ax_f, activation=None, dynamic=[image, line, point, curve, vline, marker, text])
+
+
+def _update(art, x1, x2, w1, w2, b, activation):
+    state = neuron_state(x1, x2, w1, w2, b, activation)
+    from ..activations import get_activation
+
+    f = get_activation(activation)
+    art["image"].set_data(state["plane"])
+    if activation != art["activation"]:
+        art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar
+        art["activation"], art["full"] = activation, True
+    art["line"].set_data(*(state["line"] if state["line"] is not None else ([], [])))
+    art["point"].set_data([x1], [x2])
+    art["curve"].set_ydata(f(art["zs"]))
+    zc = float(np.clip(state["z"], -6, 6))
+    art["marker"].set_data([zc], [float(f(zc))])
+    art["vline"].set_xdata([zc, zc])
+    art["text"].set_text(f"z = {w1:.1f}*{x1:.1f} + {w2:.1f}*{x2:.1f} + {b:.1f}\n"
+                         f"  = {state['z']:.3f}\na = {activation}(z) = {state['a']:.3f}")
+
+
+def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
+    """Figure for the neurons chapter: two inputs, two weights, a bias and an activation.
+
+    Shows the weighted sum z, the output a = f(z) on the activation's curve, and the
+    output over the whole input plane with the decision line z = 0. The static export
+    lets the reader change w1, b and the activation.
+    """
+    controls = [
+        Slider("x1", -2.0, 2.0, 0.1, x1, static=sorted({-1.0, 0.0, 0.5, 1.0, x1})),
+        Slider("x2", -2.0, 2.0, 0.1, x2),
+        Slider("w1", -2.0, 2.0, 0.1, w1, static=sorted({-1.0, 1.0, w1})),
+        Slider("w2", -2.0, 2.0, 0.1, w2),
+        Slider("b", -2.0, 2.0, 0.1, b, static=sorted({-1.0, 0.0, 1.0, b})),
+        Choice("activation", ACTIVATION_OPTIONS, activation, static=sorted({"sigmoid", "step", activation},
+                                                                            key=ACTIVATION_OPTIONS.index)),
+    ]
+    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(7.5, 3.2),
+                             alt="One neuron: its output over the input plane and on the activation curve")
