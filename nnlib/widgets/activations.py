@@ -48,7 +48,7 @@ def _setup(fig):
 def _update(art, z, activation, z_max):
     state = activation_state(activation, z, z_max)
     if art["key"] != (activation, z_max):
-        art["key"], art["full"] = (activation, z_max), True  # curves, limits and shading change
+        art["key"], art["redraw_all"] = (activation, z_max), True  # curves, limits and shading change
         zs = state["zs"]
         art["f_line"].set_data(zs, state["f"])
         art["p_line"].set_data(zs, state["prime"])

@@ -155,7 +155,7 @@ class InteractiveFigure:
         """Set some control values, update the artists and finish the draw on the Agg canvas.
 
         Only the figure's dynamic artists are redrawn over a cached background (blitting),
-        unless the update function flagged ``art["full"] = True`` (limits or labels changed).
+        unless the update function flagged ``art["redraw_all"] = True`` (limits or labels changed).
         Returns the Figure.
         """
         self._check(values)
@@ -163,7 +163,7 @@ class InteractiveFigure:
         fig = self.figure
         self.update(self._art, **self.values)
         canvas = fig.canvas
-        if self._art.pop("full", False) or self._background is None:
+        if self._art.pop("redraw_all", False) or self._background is None:
             canvas.draw()  # draws everything except the animated (dynamic) artists
             self._background = canvas.copy_from_bbox(fig.bbox)
         else:

@@ -157,7 +157,7 @@ def _descent_update(art, eta, w0, b0, n_steps):
     art["verdict"].set_text(state["verdict"])
     if art["n"] != n_steps:
         art["ax_cost"].set_xlim(0, n_steps)
-        art["n"], art["full"] = n_steps, True
+        art["n"], art["redraw_all"] = n_steps, True
 
 
 def descent_path(eta=0.3, w0=-1.0, b0=0.0, n_steps=30):

@@ -63,7 +63,7 @@ def _update(art, x1, x2, w1, w2, b, activation):
     art["image"].set_data(state["plane"])
     if activation != art["activation"]:
         art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar
-        art["activation"], art["full"] = activation, True
+        art["activation"], art["redraw_all"] = activation, True
     art["line"].set_data(*(state["line"] if state["line"] is not None else ([], [])))
     art["point"].set_data([x1], [x2])
     art["curve"].set_ydata(f(art["zs"]))
