@@ -1,0 +1,218 @@
+"""Figure 8, training_playground and digits_training: a network learning, epoch by epoch.
+
+Both figures train with nnlib's :func:`~nnlib.train` and keep a snapshot of the parameters
+after every epoch, so moving the epoch slider forward trains only the missing epochs and
+moving it back just restores a snapshot.
+"""
+import numpy as np
+
+from ..data import load_digits, make_toy
+from ..network import Network
+from ..sgd import train
+from .core import Choice, InteractiveFigure, Slider
+
+DATASETS = ["xor", "moons", "circles", "spirals"]
+BATCH_SIZE = 10
+_RES = 60
+
+
+class TrainingRun:
+    """One seeded training run, extended on demand; ``params[e]`` are the parameters after e epochs."""
+
+    def __init__(self, net, X, Y, eta, seed=0, validation=None):
+        self.net, self.X, self.Y, self.eta, self.validation = net, X, Y, eta, validation
+        self.rng = np.random.default_rng(seed)  # one generator: chunked training = one long run
+        self.params = [net.get_params()]
+        self.cost = [net.cost_value(X, Y)]
+        self.accuracy = [net.accuracy(X, Y)]
+        self.val_accuracy = [net.accuracy(*validation)] if validation is not None else []
+
+    def _record(self, epoch, net, history):
+        self.params.append(net.get_params())
+        self.cost.append(history.cost[-1])
+        self.accuracy.append(history.accuracy[-1])
+        if self.validation is not None:
+            self.val_accuracy.append(history.val_accuracy[-1])
+
+    def at(self, epoch):
+        """The network after ``epoch`` epochs (trains the missing epochs first)."""
+        missing = epoch - (len(self.params) - 1)
+        if missing > 0:
+            self.net.set_params(self.params[-1])
+            train(self.net, self.X, self.Y, missing, BATCH_SIZE, self.eta, seed=self.rng,
+                  validation=self.validation, callback=self._record)
+        self.net.set_params(self.params[epoch])
+        return self.net
+
+
+# ---- training_playground -----------------------------------------------------------------
+
+def toy_data(dataset):
+    """(X, Y): 200 seeded points of a 2-D toy set, X of shape (200, 2), Y of shape (200, 1)."""
+    X, y = make_toy(dataset, n_samples=200, seed=0)
+    return X, y.reshape(-1, 1).astype(float)
+
+
+def playground_run(dataset, hidden, eta):
+    """A :class:`TrainingRun` of a 2-hidden-1 tanh network (sigmoid output, cross-entropy) on a toy set."""
+    X, Y = toy_data(dataset)
+    net = Network([2, hidden, 1], activation="tanh", output_activation="sigmoid", cost="cross_entropy", seed=0)
+    return TrainingRun(net, X, Y, eta)
+
+
+def _extent(X):
+    low, high = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3
+    return float(low[0]), float(high[0]), float(low[1]), float(high[1])
+
+
+def playground_state(run, epoch):
+    """The pure function behind the figure: ``{"net", "grid", "extent", "cost"}`` after ``epoch`` epochs.
+
+    ``grid`` holds the network's output over the plane, shape (60, 60), rows = second input.
+    """
+    net = run.at(epoch)
+    x0, x1, y0, y1 = _extent(run.X)
+    g1, g2 = np.meshgrid(np.linspace(x0, x1, _RES), np.linspace(y0, y1, _RES))
+    grid = net.forward(np.column_stack([g1.ravel(), g2.ravel()])).reshape(_RES, _RES)  # (3600, 1) -> (60, 60)
+    return {"net": net, "grid": grid, "extent": (x0, x1, y0, y1), "cost": run.cost[: epoch + 1]}
+
+
+def _playground_setup(fig):
+    ax, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.1])
+    image = ax.imshow(np.zeros((_RES, _RES)), origin="lower", cmap="RdBu_r", vmin=0, vmax=1, aspect="auto")
+    points = ax.scatter([], [], c=[], cmap="RdBu_r", vmin=0, vmax=1, edgecolors="k", s=12, linewidths=0.5)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    title = ax.set_title("", fontsize=9)
+    (loss,) = ax_loss.semilogy([], [], "C0-")
+    (dot,) = ax_loss.semilogy([], [], "o", color="C3")
+    ax_loss.set(xlabel="epoch", ylabel="training cost (cross-entropy)", ylim=(1e-3, 2))
+    ax_loss.grid(alpha=0.3)
+    return dict(ax=ax, ax_loss=ax_loss, image=image, points=points, title=title, loss=loss, dot=dot,
+                runs={}, key=None, dynamic=[image, points, title, loss, dot])
+
+
+def _playground_update(art, epoch, dataset, hidden, eta, max_epochs):
+    key = (dataset, hidden, eta)
+    if key not in art["runs"]:
+        if len(art["runs"]) > 8:
+            art["runs"].clear()
+        art["runs"][key] = playground_run(dataset, hidden, eta)
+    run = art["runs"][key]
+    epoch = min(epoch, max_epochs)
+    state = playground_state(run, epoch)
+    art["image"].set_data(state["grid"])
+    art["image"].set_extent(state["extent"])
+    if art["key"] != (dataset, max_epochs):
+        art["key"], art["redraw_all"] = (dataset, max_epochs), True
+        art["points"].set_offsets(run.X)
+        art["points"].set_array(run.Y[:, 0])
+        art["ax"].set_xlim(state["extent"][:2])
+        art["ax"].set_ylim(state["extent"][2:])
+        art["ax_loss"].set_xlim(0, max_epochs)
+    acc = run.accuracy[epoch]
+    art["title"].set_text(f"{dataset}, 2-{hidden}-1, η = {eta:g}: epoch {epoch}, accuracy {acc:.0%}")
+    art["loss"].set_data(np.arange(epoch + 1), state["cost"])
+    art["dot"].set_data([epoch], [state["cost"][-1]])
+
+
+def training_playground(dataset="moons", hidden=8, eta=0.5, epoch=100, max_epochs=300):
+    """Figure for the last chapter: train a small network on a 2-D dataset and watch it learn.
+
+    Controls: the dataset (xor, moons, circles, spirals), hidden units, learning rate and the
+    epoch; shows the decision regions (the output over the plane, data points on top) and the
+    training cost per epoch. Training uses nnlib's :func:`~nnlib.train` with mini-batches of 10.
+    The static export varies the dataset and the epoch.
+    """
+    epochs_static = sorted({0, 5, 20, 50, 100, 200, 300, epoch} & set(range(max_epochs + 1)))
+    controls = [Slider("epoch", 0, max_epochs, 5, epoch, static=epochs_static),
+                Choice("dataset", DATASETS, dataset),
+                Slider("hidden", 1, 16, 1, hidden, label="hidden units"),
+                Slider("eta", 0.05, 3.0, 0.05, eta, label="η"),
+                Slider("max_epochs", 10, 1000, 10, max_epochs, label="epoch axis")]
+    return InteractiveFigure("training_playground", controls, _playground_setup, _playground_update,
+                             figsize=(7.5, 3.2), alt="Decision regions of a small network and its training cost")
+
+
+# ---- digits_training -------------------------------------------------------------------
+
+N_SHOWN = 10
+
+
+def digits_run(hidden=30, eta=3.0):
+    """A :class:`TrainingRun` of a 64-hidden-10 sigmoid network (quadratic cost) on the 8x8 digits."""
+    split = load_digits(seed=0)
+    net = Network([64, hidden, 10], seed=0)
+    run = TrainingRun(net, split.X_train, split.Y_train, eta, validation=(split.X_test, split.Y_test))
+    run.split = split
+    return run
+
+
+def digits_state(run, epoch):
+    """The pure function behind the figure: accuracies up to ``epoch`` and the misclassified test digits.
+
+    Returns ``{"accuracy", "test_accuracy", "wrong", "predicted"}``: lists of length epoch + 1,
+    the indices of misclassified test examples, and the predicted labels of all test examples.
+    """
+    net = run.at(epoch)
+    predicted = net.predict(run.split.X_test)
+    wrong = np.flatnonzero(predicted != run.split.y_test)
+    return {"accuracy": run.accuracy[: epoch + 1], "test_accuracy": run.val_accuracy[: epoch + 1],
+            "wrong": wrong, "predicted": predicted}
+
+
+def _digits_setup(fig):
+    grid = fig.add_gridspec(2, 2 + N_SHOWN // 2, width_ratios=[1.4, 1.4] + [1] * (N_SHOWN // 2))
+    ax = fig.add_subplot(grid[:, :2])
+    (train_line,) = ax.plot([], [], "C0.-", label="training")
+    (test_line,) = ax.plot([], [], "C1.-", label="test")
+    ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right")
+    title = ax.set_title("", fontsize=9)
+    images, labels = [], []
+    for i in range(N_SHOWN):
+        a = fig.add_subplot(grid[i // (N_SHOWN // 2), 2 + i % (N_SHOWN // 2)])
+        images.append(a.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1))
+        labels.append(a.set_title("", fontsize=7))
+        a.set_axis_off()
+    return dict(ax=ax, train_line=train_line, test_line=test_line, title=title, images=images, labels=labels,
+                runs={}, n=None, dynamic=[train_line, test_line, title, *images, *labels])
+
+
+def _digits_update(art, epoch, hidden, eta, max_epochs):
+    key = (hidden, eta)
+    if key not in art["runs"]:
+        art["runs"] = {key: digits_run(hidden, eta)}
+    run = art["runs"][key]
+    state = digits_state(run, epoch)
+    if art["n"] != max_epochs:
+        art["n"], art["redraw_all"] = max_epochs, True
+        art["ax"].set_xlim(0, max_epochs)
+    e = np.arange(epoch + 1)
+    art["train_line"].set_data(e, state["accuracy"])
+    art["test_line"].set_data(e, state["test_accuracy"])
+    art["title"].set_text(f"64-{hidden}-10, η = {eta:g}, epoch {epoch}: test accuracy "
+                          f"{state['test_accuracy'][-1]:.1%}; wrong: {len(state['wrong'])}")
+    for i, (image, label) in enumerate(zip(art["images"], art["labels"])):
+        if i < len(state["wrong"]):
+            k = state["wrong"][i]
+            image.set_data(run.split.X_test[k].reshape(8, 8))  # 64 pixels -> 8 x 8
+            label.set_text(f"{run.split.y_test[k]} → {state['predicted'][k]}")
+        else:
+            image.set_data(np.zeros((8, 8)))
+            label.set_text("")
+
+
+def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
+    """Figure for the last chapter: a 64-30-10 network learning the 8x8 digits.
+
+    Shows training and test accuracy per epoch and the first ten misclassified test digits
+    (true → predicted) at the chosen epoch. The static export varies the epoch.
+    """
+    controls = [Slider("epoch", 0, max_epochs, 1, epoch,
+                       static=sorted({0, 1, 2, 3, 5, 10, 20, 30, epoch} & set(range(max_epochs + 1)))),
+                Slider("hidden", 5, 60, 5, hidden, label="hidden units"),
+                Slider("eta", 0.1, 5.0, 0.1, eta, label="η"),
+                Slider("max_epochs", 5, 100, 5, max_epochs, label="epoch axis")]
+    return InteractiveFigure("digits_training", controls, _digits_setup, _digits_update, figsize=(8.5, 3.0),
+                             alt="Accuracy per epoch on the digits and misclassified test digits")
