@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        bench assignments grade browser clean
+        bench assignments grade browser vendor clean
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
@@ -48,8 +48,17 @@ test-notebooks: $(STAMP)
 test-build: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W --keep-going
 
-test-browser: $(STAMP) browser test-build
+# Opens every page of the built book in headless Chromium (tests/browser). The pages load MathJax,
+# require.js and the ipywidgets manager from public CDNs; the tests answer those requests from the
+# local copies that `make vendor` puts in _build/vendor, so no internet is needed.
+test-browser: $(STAMP) browser vendor test-build
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# Pinned npm packages (mathjax 3.2.2, requirejs 2.3.4, @jupyter-widgets/html-manager 1.0.6), fetched
+# once from the npm registry into _build/vendor/node_modules (~250 MB); skipped when present.
+vendor:
+	@command -v npm >/dev/null 2>&1 || { echo "make vendor needs npm (apt-get install npm)"; exit 1; }
+	@sh tests/browser/vendor.sh _build/vendor
 
 # Headless Chromium from Debian, for the browser tests (installed once, as root).
 browser:

@@ -1,0 +1,288 @@
+"""Every page of the built book, opened in headless Chromium.
+
+For each page: no console errors and no failed requests (public-CDN requests are answered from the
+local copies made by `make vendor`); MathJax typesets every equation; every image loads; every
+static interactive figure reacts to its controls; a full-page screenshot goes to
+_build/screenshots/. Plus the book-level features: search, previous/next links, logo, favicon,
+.ipynb downloads and launch buttons.
+
+Run: `make test-browser` (builds the book and the vendor files first), or on an existing build:
+`.venv/bin/python -m pytest tests/browser/test_book_pages.py`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from _support import (BOOK_HTML, ROOT, SCREENSHOTS, VENDOR, NetworkGuard, launch_chromium,
+                      missing, serve_directory)
+
+HELPER_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
+
+
+def toc_pages() -> list[str]:
+    """The pages of _toc.yml in reading order, as paths relative to the HTML root ('book/x.html')."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text()) if (ROOT / "_toc.yml").exists() else {}
+    if BOOK_HTML != (ROOT / "_build" / "html").resolve():  # a book built elsewhere (BOOK_HTML=...)
+        other = BOOK_HTML.parent.parent / "_toc.yml"
+        if other.exists():
+            toc = yaml.safe_load(other.read_text())
+    order: list[str] = []
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                order.append(re.sub(r"\.(ipynb|md)$", "", entry["file"]) + ".html")
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    if toc.get("root"):
+        order.append(re.sub(r"\.(ipynb|md)$", "", toc["root"]) + ".html")
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    return order
+
+
+def built_pages() -> list[str]:
+    """Every content page of the build (the toc's pages plus anything else Sphinx wrote)."""
+    if not BOOK_HTML.is_dir():
+        return []
+    pages = []
+    for path in sorted(BOOK_HTML.rglob("*.html")):
+        rel = path.relative_to(BOOK_HTML).as_posix()
+        if rel.split("/")[0] in ("_static", "_sources", "_images") or rel in HELPER_PAGES:
+            continue
+        if rel == "index.html" and "http-equiv=\"refresh\"" in path.read_text(errors="replace").lower():
+            continue  # the root redirect to the first page
+        pages.append(rel)
+    return pages
+
+
+PAGES = built_pages()
+
+
+def screenshot_name(page: str) -> str:
+    return re.sub(r"\.html$", "", page).replace("/", "__") + ".png"
+
+
+@pytest.fixture(scope="module")
+def book_url():
+    if not PAGES:
+        missing(f"no built book in {BOOK_HTML}: run `make test-build` (or `make test-browser`)")
+    with serve_directory(BOOK_HTML) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(book_url):
+    if not (VENDOR / "mathjax").is_dir():
+        missing(f"no local CDN copies in {VENDOR}: run `make vendor`")
+    with launch_chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def open_page(browser, book_url):
+    """open_page(rel) -> (page, record): loads the page with the network guard and collects errors."""
+    contexts = []
+
+    def _open(rel: str, wait_mathjax: bool = True):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        guard = NetworkGuard(book_url).attach(context)
+        page = context.new_page()
+        record = {"console": [], "failed": guard.problems, "bad_status": []}
+        page.on("console", lambda m: record["console"].append(f"{m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: record["console"].append(f"uncaught: {e}"))
+        page.on("requestfailed", lambda r: record["failed"].append(f"{r.url} ({r.failure})")
+                if r.url.startswith(book_url) else None)
+        page.on("response", lambda r: record["bad_status"].append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)
+        page.goto(book_url + rel, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        if wait_mathjax and page.evaluate("() => document.querySelector('.math') !== null"):
+            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                   timeout=30_000)
+            page.evaluate("() => MathJax.startup.promise")
+        return page, record
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def test_book_is_built():
+    assert PAGES, f"no built book in {BOOK_HTML}: run `make test-build`"
+
+
+def test_every_toc_page_is_built():
+    missing_pages = [p for p in toc_pages() if not (BOOK_HTML / p).is_file()]
+    assert not missing_pages, f"pages in _toc.yml with no HTML: {missing_pages}"
+
+
+# ---- every page -------------------------------------------------------------------------------
+
+MATH_CHECK = r"""() => {
+  const nodes = [...document.querySelectorAll('.bd-article .math, article .math')];
+  const untypeset = nodes.filter(n => !n.querySelector('mjx-container'))
+                         .map(n => n.textContent.slice(0, 80));
+  const containers = document.querySelectorAll('mjx-container').length;
+  const errors = [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
+                   .map(e => e.getAttribute('data-mjx-error') || e.textContent);
+  // Raw TeX left in the prose (outside code blocks) means a formula MathJax never saw.
+  const article = document.querySelector('.bd-article') || document.body;
+  const clone = article.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, mjx-container, .highlight, textarea')
+       .forEach(e => e.remove());
+  const text = clone.textContent;
+  const raw = [];
+  for (const pat of ['$$', '\\(', '\\[', '\\begin{']) { if (text.includes(pat)) raw.push(pat); }
+  return {nodes: nodes.length, containers, untypeset, errors, raw};
+}"""
+
+IMAGES_CHECK = r"""async () => {
+  const imgs = [...document.images];
+  await Promise.all(imgs.map(i => i.complete ? null :
+      new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); })));
+  return imgs.filter(i => !(i.complete && i.naturalWidth > 0))
+             .map(i => (i.currentSrc || i.src || '').slice(0, 120));
+}"""
+
+# Controls of static interactive figures: sliders and menus with an image nearby. Controls that
+# belong to live ipywidgets (.jupyter-widgets) need a kernel and are not expected to react here.
+FIND_CONTROLS = r"""() => {
+  const controls = [...document.querySelectorAll(
+      '.bd-article input[type=range], .bd-article select, article input[type=range], article select')]
+    .filter(c => !c.closest('.jupyter-widgets') && !c.closest('.bd-sidebar-primary'));
+  const unique = [...new Set(controls)];
+  unique.forEach((c, i) => c.setAttribute('data-book-test-control', String(i)));
+  return unique.length;
+}"""
+
+CHANGE_CONTROL = r"""async (i) => {
+  const c = document.querySelector(`[data-book-test-control="${i}"]`);
+  // The figure: the closest ancestor of the control that shows an image (or the output cell).
+  let fig = c.parentElement;
+  while (fig && fig !== document.body && !fig.querySelector('img, canvas, svg')) fig = fig.parentElement;
+  const cell = c.closest('.cell_output, .output, .cell') || fig;
+  if (!fig || fig === document.body) fig = cell;
+  const snapshot = () => [...fig.querySelectorAll('img')].map(im => im.src).join('|') +
+                         '#' + fig.innerHTML.length + '#' + fig.textContent;
+  const before = snapshot();
+  const beforeImgs = [...fig.querySelectorAll('img')].map(im => im.src).join('|');
+  if (c.tagName === 'SELECT') {
+    if (c.options.length < 2) return {skipped: 'select with one option'};
+    c.selectedIndex = (c.selectedIndex + 1) % c.options.length;
+  } else {
+    const min = parseFloat(c.min || '0'), max = parseFloat(c.max || '100');
+    const v = parseFloat(c.value);
+    c.value = String(v === max ? min : max);
+  }
+  c.dispatchEvent(new Event('input', {bubbles: true}));
+  c.dispatchEvent(new Event('change', {bubbles: true}));
+  await new Promise(r => setTimeout(r, 300));
+  const afterImgs = [...fig.querySelectorAll('img')].map(im => im.src).join('|');
+  return {hasImg: beforeImgs.length > 0, imgChanged: beforeImgs !== afterImgs,
+          changed: before !== snapshot(), label: (c.getAttribute('aria-label') || c.name || c.id || '')};
+}"""
+
+
+@pytest.mark.parametrize("rel", PAGES or ["<no built book>"])
+def test_page(open_page, rel):
+    page, record = open_page(rel)
+    problems = []
+
+    math = page.evaluate(MATH_CHECK)
+    if math["nodes"]:
+        if math["untypeset"]:
+            problems.append(f"equations MathJax did not typeset: {math['untypeset'][:5]}")
+        if math["containers"] < math["nodes"]:
+            problems.append(f"{math['nodes']} math nodes but only {math['containers']} typeset")
+        if math["errors"]:
+            problems.append(f"MathJax errors: {math['errors'][:5]}")
+    if math["raw"]:
+        problems.append(f"raw TeX delimiters left in the text: {math['raw']}")
+
+    broken = page.evaluate(IMAGES_CHECK)
+    if broken:
+        problems.append(f"images that did not load: {broken}")
+
+    for i in range(page.evaluate(FIND_CONTROLS)):
+        result = page.evaluate(CHANGE_CONTROL, i)
+        if "skipped" in result:
+            continue
+        reacted = result["imgChanged"] if result["hasImg"] else result["changed"]
+        if not reacted:
+            problems.append(f"interactive control #{i} {result['label']!r} changed but its figure did not")
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / screenshot_name(rel)), full_page=True)
+
+    problems += [f"console: {m}" for m in record["console"]]
+    problems += [f"failed request: {m}" for m in record["failed"]]
+    problems += [f"HTTP {m}" for m in record["bad_status"]]
+    assert not problems, f"{rel}:\n  " + "\n  ".join(problems)
+
+
+# ---- book-level features ----------------------------------------------------------------------
+
+def read(rel: str) -> str:
+    return (BOOK_HTML / rel).read_text(errors="replace")
+
+
+def test_previous_next_navigation():
+    order = [p for p in toc_pages() if (BOOK_HTML / p).is_file()]
+    if len(order) < 2:
+        pytest.skip("fewer than two pages built")
+    for i, rel in enumerate(order):
+        text = read(rel)
+        prev_link = re.search(r'class="left-prev"[^>]*|href="[^"]*"[^>]*class="left-prev"', text)
+        next_link = re.search(r'<a[^>]*class="right-next"[^>]*>', text)
+        if i > 0:
+            assert prev_link, f"{rel} has no 'previous' link"
+        if i < len(order) - 1:
+            assert next_link, f"{rel} has no 'next' link"
+            href = re.search(r'href="([^"]+)"', next_link.group(0)).group(1)
+            target = (Path(rel).parent / html.unescape(href).split("#")[0]).as_posix()
+            target = re.sub(r"(^|/)[^/]+/\.\./", r"\1", target)
+            assert target == order[i + 1], f"{rel}: 'next' goes to {target}, expected {order[i + 1]}"
+
+
+def test_logo_favicon_and_buttons():
+    problems = []
+    for rel in PAGES:
+        text = read(rel)
+        base = (BOOK_HTML / rel).parent
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+        if not icon or not (base / icon.group(1)).resolve().is_file():
+            problems.append(f"{rel}: no favicon")
+        if "logo__image" not in text:
+            problems.append(f"{rel}: no logo")
+        source = rel[:-5]
+        if (BOOK_HTML / "_sources" / (source + ".ipynb")).is_file():
+            if f"_sources/{source}.ipynb" not in text:
+                problems.append(f"{rel}: no .ipynb download button")
+            for name, pattern in (("Binder", r"https://mybinder\.org/v2/"),
+                                  ("Colab", r"https://colab\.research\.google\.com/github/")):
+                if not re.search(pattern, text):
+                    problems.append(f"{rel}: no {name} launch button")
+    assert not problems, "\n".join(problems)
+
+
+def test_search_finds_a_word(open_page):
+    first = (toc_pages() or PAGES)[0]
+    title = re.search(r"<h1[^>]*>(.*?)<", read(first), re.S)
+    assert title, f"{first} has no <h1>"
+    words = [w for w in re.findall(r"[A-Za-z]{5,}", html.unescape(title.group(1)))]
+    assert words, f"no searchable word in the title of {first}"
+    page, record = open_page(f"search.html?q={words[0].lower()}", wait_mathjax=False)
+    page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+    hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+    assert any(first.split("/")[-1] in h for h in hits), f"search for {words[0]!r} missed {first}: {hits}"
+    assert not record["console"] and not record["failed"], record
