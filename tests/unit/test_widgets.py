@@ -1,0 +1,186 @@
+"""The interactive figures: their pure functions give the right numbers, and every frame draws.
+
+The static-export tests also check that each control changes the frame and that the frame
+stored for a set of values is the one drawn for those values.
+"""
+import base64
+import json
+import re
+
+import numpy as np
+import pytest
+
+import nnlib
+from nnlib import widgets
+from nnlib.examples import small_example
+from nnlib.widgets import activations, backprop, cost, core, neurons, notation, sgd, training
+
+FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
+           "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
+
+
+# ---- pure functions ----------------------------------------------------------------------
+
+def test_neuron_state_gives_weighted_sum_and_sigmoid_output():
+    state = neurons.neuron_state(x1=0.3, x2=1.0, w1=1.1, w2=2.6, b=0.0)
+    assert np.isclose(state["z"], 2.93)  # 1.1*0.3 + 2.6*1.0
+    assert np.isclose(state["a"], 1 / (1 + np.exp(-2.93)))
+
+
+def test_neuron_decision_line_is_where_z_is_zero():
+    state = neurons.neuron_state(0, 0, w1=1.0, w2=-2.0, b=0.5)
+    xs, ys = state["line"]
+    assert np.allclose(1.0 * xs - 2.0 * ys + 0.5, 0)
+
+
+def test_activation_state_step_has_zero_slope_and_is_all_saturated():
+    state = activations.activation_state("step", z=1.0)
+    assert np.all(state["prime"] == 0) and state["saturated"].all()
+    sig = activations.activation_state("sigmoid", z=0.0)
+    assert np.isclose(sig["prime_z"], 0.25) and np.isclose(sig["f_z"], 0.5)
+    assert sig["saturated"][0] and not sig["saturated"][len(sig["zs"]) // 2]
+
+
+def test_forward_state_is_the_example_networks_forward_pass():
+    net, x, _ = small_example()
+    state = notation.forward_state(*x)
+    assert np.allclose(state["trace"].output, net.forward(x))
+    changed = notation.forward_state(*x, w11=-1.0)
+    assert np.isclose(changed["trace"].z(1)[0], -1.0 * 0.5 + 0.4 * 0.8 + 0.1)
+    assert "z¹ = [0.470, -0.190, 0.070]" in notation.matrix_text(state["net"], state["trace"])
+
+
+def test_cost_landscape_gradient_matches_finite_differences():
+    theta = np.array([0.3, -0.2])
+    state = cost.landscape_state(*theta)
+    assert np.allclose(state["gradient"], nnlib.numerical_gradient(cost.cost_at, theta), atol=1e-7)
+
+
+def test_descent_path_first_step_is_minus_eta_times_gradient():
+    eta = 0.3
+    state = cost.descent_state(-1.0, 0.0, eta, 5)
+    assert np.allclose(state["path"][1] - state["path"][0], -eta * cost.gradient_at([-1.0, 0.0]))
+    assert state["path"].shape == (6, 2)
+
+
+@pytest.mark.parametrize("eta, verdict", [(0.02, "crawling"), (0.3, "converged"),
+                                          (0.8, "oscillating, then converged"), (1.0, "diverged")])
+def test_descent_path_names_each_kind_of_run(eta, verdict):
+    assert cost.descent_state(-1.0, 0.0, eta, 30)["verdict"] == verdict
+
+
+def test_backprop_state_matches_nnlib_and_grows_step_by_step():
+    state = backprop.backprop_state()
+    net, x, y = small_example()
+    nabla_w, nabla_b = net.backprop(x, y)
+    assert np.allclose(state["backward"].nabla_w[0], nabla_w[0])
+    assert state["check"].passed()
+    counts = [len(backprop.step_lines(state, s)) for s in range(backprop.N_STEPS)]
+    assert counts == sorted(counts) and counts[0] < counts[-1]
+    assert "relative error" in backprop.step_lines(state, backprop.N_STEPS - 1)[-1]
+
+
+def test_sgd_full_batch_first_step_is_minus_eta_times_full_gradient():
+    eta = 0.3
+    run = sgd.run_sgd(sgd.N_EXAMPLES, eta, n_updates=3)
+    X, Y = sgd.sgd_data()
+    nabla_w, nabla_b = cost.tiny_model(*sgd.START).backprop(X, Y)
+    step = run["path"][1] - run["path"][0]
+    assert np.allclose(step, [-eta * nabla_w[0][0, 0], -eta * nabla_b[0][0]])
+    assert list(run["seen"]) == [0, 64, 128, 192]
+
+
+def test_sgd_minibatch_path_is_noisy_but_seeded():
+    a, b = sgd.run_sgd(4, 0.3), sgd.run_sgd(4, 0.3)
+    assert np.allclose(a["path"], b["path"])
+    assert a["seen"][-1] == 4 * sgd.N_UPDATES
+
+
+def test_training_run_extends_and_restores_snapshots():
+    run = training.playground_run("xor", 4, 1.0)
+    start = run.params[0].copy()
+    state = training.playground_state(run, 20)
+    assert len(run.params) == 21 and state["grid"].shape == (60, 60)
+    assert state["cost"][-1] < state["cost"][0]
+    assert np.allclose(run.at(0).get_params(), start)
+
+
+def test_digits_state_lists_accuracies_and_wrong_digits():
+    run = training.digits_run()
+    state = training.digits_state(run, 2)
+    assert len(state["accuracy"]) == 3 and len(state["test_accuracy"]) == 3
+    assert state["test_accuracy"][-1] > 0.5
+    assert np.all(state["predicted"][state["wrong"]] != run.split.y_test[state["wrong"]])
+
+
+def test_unknown_control_is_rejected():
+    with pytest.raises(ValueError, match="unknown control"):
+        widgets.neuron_playground().update_values(w9=1.0)
+
+
+# ---- every grid point draws; the static export behaves -----------------------------------
+
+_FRAMES = {}
+
+
+def _frames(name):
+    if name not in _FRAMES:
+        fig = getattr(widgets, name)()
+        _FRAMES[name] = (fig, fig.frames())
+    return _FRAMES[name]
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_grid_point_draws_a_distinct_frame(name):
+    fig, frames = _frames(name)
+    assert len(frames) == len(fig.static_grid())
+    assert all(png.startswith(b"\x89PNG") for png in frames.values())
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_static_control_changes_the_frame(name):
+    fig, frames = _frames(name)
+    default = fig.default_key().split("_")
+    for i, control in enumerate(fig.controls):
+        n = len(control.static_values())
+        if n == 1:
+            continue
+        other = list(default)
+        other[i] = str((int(default[i]) + 1) % n)
+        assert frames["_".join(other)] != frames["_".join(default)], f"{control.name} does not change the frame"
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_frame_for_values_is_the_one_drawn_for_them(name):
+    fig, frames = _frames(name)
+    grid = fig.static_grid()
+    point = grid[len(grid) // 2]
+    key = "_".join(str(core._index_of(c.static_values(), point[c.name])) for c in fig.controls)
+    fresh = getattr(widgets, name)()
+    assert fresh.png(dpi=core.STATIC_DPI, colors=core.STATIC_COLORS, **point) == frames[key]
+
+
+def test_html_export_is_self_contained_and_holds_every_frame():
+    fig = widgets.backprop_stepper()
+    page = fig.to_html(element_id="bp-test")
+    assert 'id="bp-test"' in page and "<script" in page
+    assert not re.search(r"<script[^>]+src=", page) and "http" not in page
+    frames = json.loads(re.search(r'class="nnlib-frames">(.*?)</script>', page).group(1))
+    assert len(frames) == backprop.N_STEPS
+    assert base64.b64decode(frames["0_0_0"]).startswith(b"\x89PNG")
+
+
+def test_mimebundle_without_kernel_has_html_and_text():
+    bundle = widgets.activation_explorer()._repr_mimebundle_()
+    assert "text/html" in bundle and "text/plain" in bundle
+    assert "application/vnd.jupyter.widget-view+json" not in bundle
+
+
+def test_live_widget_redraws_when_a_slider_moves():
+    fig = widgets.neuron_playground()
+    box = fig.widget()
+    image = box.children[1]
+    before = image.value
+    slider = [w for w in box.children[0].children if w.description == "w1"][0]
+    slider.value = -1.5
+    assert image.value != before and np.isclose(fig.values["w1"], -1.5)
