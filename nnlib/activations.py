@@ -30,6 +30,10 @@ class Activation:
     output_range : tuple of float
         Smallest and largest values ``f`` can take (used to check that a cost
         such as cross-entropy can be applied to its outputs).
+    prime_of_a : callable
+        The same derivative written in terms of the output ``a = f(z)``, e.g.
+        ``a * (1 - a)`` for the sigmoid. Backpropagation uses it because the forward
+        pass has already computed ``a``, so f need not be evaluated twice.
     differentiable : bool
         False for the step function, whose slope is zero wherever it exists.
     """
@@ -37,6 +41,7 @@ class Activation:
     name: str
     f: Callable
     prime: Callable
+    prime_of_a: Callable
     output_range: tuple
     differentiable: bool = True
 
@@ -50,16 +55,17 @@ class Activation:
 ACTIVATIONS = {}
 
 
-def register(name, prime, output_range, differentiable=True):
-    """Decorator: register ``f`` under ``name`` together with its derivative ``prime``.
+def register(name, prime, prime_of_a, output_range, differentiable=True):
+    """Decorator: register ``f`` under ``name`` together with its derivative.
 
-    A function cannot be registered without its derivative, so the two never drift apart.
+    ``prime`` is f'(z) as a function of z, ``prime_of_a`` the same derivative as a function of
+    a = f(z). A function cannot be registered without its derivative, so they never drift apart.
     """
 
     def decorator(f):
         if name in ACTIVATIONS:
             raise ValueError(f"activation {name!r} is already registered")
-        ACTIVATIONS[name] = Activation(name, f, prime, output_range, differentiable)
+        ACTIVATIONS[name] = Activation(name, f, prime, prime_of_a, output_range, differentiable)
         return f
 
     return decorator
@@ -91,7 +97,7 @@ def step_prime(z):
     return np.zeros_like(np.asarray(z, dtype=float))
 
 
-@register("step", step_prime, (0.0, 1.0), differentiable=False)
+@register("step", step_prime, step_prime, (0.0, 1.0), differentiable=False)
 def step(z):
     """1 where z >= 0, else 0."""
     return (np.asarray(z, dtype=float) >= 0).astype(float)
@@ -104,7 +110,7 @@ def identity_prime(z):
     return np.ones_like(np.asarray(z, dtype=float))
 
 
-@register("identity", identity_prime, (-np.inf, np.inf))
+@register("identity", identity_prime, identity_prime, (-np.inf, np.inf))
 def identity(z):
     """f(z) = z (a copy, as float)."""
     return np.array(z, dtype=float)
@@ -118,10 +124,10 @@ def sigmoid_prime(z):
     return s * (1.0 - s)
 
 
-@register("sigmoid", sigmoid_prime, (0.0, 1.0))
+@register("sigmoid", sigmoid_prime, lambda a: a * (1.0 - a), (0.0, 1.0))
 def sigmoid(z):
     """sigma(z) = 1 / (1 + exp(-z)), computed without overflow for any finite z."""
-    return expit(np.asarray(z, dtype=float))  # scipy's expit is the numerically stable form
+    return expit(z)  # scipy's expit: the numerically stable form, a float array for any input
 
 
 # ---- tanh -------------------------------------------------------------------------------
@@ -132,10 +138,10 @@ def tanh_prime(z):
     return 1.0 - t * t
 
 
-@register("tanh", tanh_prime, (-1.0, 1.0))
+@register("tanh", tanh_prime, lambda a: 1.0 - a * a, (-1.0, 1.0))
 def tanh(z):
     """tanh(z), squashing to (-1, 1)."""
-    return np.tanh(np.asarray(z, dtype=float))
+    return np.tanh(z)
 
 
 # ---- ReLU and leaky ReLU ----------------------------------------------------------------
@@ -148,7 +154,7 @@ def relu_prime(z):
     return (np.asarray(z, dtype=float) > 0).astype(float)
 
 
-@register("relu", relu_prime, (0.0, np.inf))
+@register("relu", relu_prime, relu_prime, (0.0, np.inf))  # a > 0 exactly when z > 0
 def relu(z):
     """max(0, z)."""
     return np.maximum(np.asarray(z, dtype=float), 0.0)
@@ -159,7 +165,7 @@ def leaky_relu_prime(z):
     return np.where(np.asarray(z, dtype=float) > 0, 1.0, LEAKY_SLOPE)
 
 
-@register("leaky_relu", leaky_relu_prime, (-np.inf, np.inf))
+@register("leaky_relu", leaky_relu_prime, leaky_relu_prime, (-np.inf, np.inf))  # sign(a) = sign(z)
 def leaky_relu(z):
     """z for z > 0, else LEAKY_SLOPE * z."""
     z = np.asarray(z, dtype=float)
@@ -174,7 +180,7 @@ def arctan_prime(z):
     return r * r
 
 
-@register("arctan", arctan_prime, (-np.pi / 2, np.pi / 2))
+@register("arctan", arctan_prime, lambda a: np.cos(a) ** 2, (-np.pi / 2, np.pi / 2))  # 1/(1+tan(a)^2)
 def arctan(z):
     """arctan(z), squashing to (-pi/2, pi/2)."""
     return np.arctan(np.asarray(z, dtype=float))

@@ -43,8 +43,11 @@ class QuadraticCost:
 
     @classmethod
     def output_delta(cls, z, a, y, activation):
-        """delta^L = dC_x/da * f'(z^L) (equation BP1), shape (n_samples, n_outputs)."""
-        return cls.derivative(a, y) * activation.prime(z)
+        """delta^L = dC_x/da * f'(z^L) (equation BP1), shape (n_samples, n_outputs).
+
+        f'(z^L) is computed from a^L = f(z^L), which the forward pass already holds.
+        """
+        return (a - y) * activation.prime_of_a(a)  # dC_x/da = a - y, written out: this runs every step
 
     def __repr__(self):
         return "QuadraticCost()"
@@ -83,7 +86,7 @@ class CrossEntropyCost:
         """
         if activation.name == "sigmoid":
             return a - y
-        return cls.derivative(a, y) * activation.prime(z)
+        return cls.derivative(a, y) * activation.prime_of_a(a)
 
     def __repr__(self):
         return "CrossEntropyCost()"

@@ -243,30 +243,34 @@ class Network:
             result.deltas = [delta[0] for delta in result.deltas]
         return result
 
-    def _backward(self, trace, Y):
+    def _backward(self, trace, Y, scale=None):
         """The four equations of backpropagation on a checked 2-D batch.
+
+        The gradients are sums over the examples times ``scale``; the default, 1/n, makes them
+        means (the gradient of the batch cost). SGD passes eta/n to get the step directly.
 
         BP1  delta^L = dC_x/da^L * f'(z^L)
         BP2  delta^l = (delta^(l+1) W^(l+1)) * f'(z^l)   (rows are examples, so W, not W^T)
         BP3  dC/db^l_j  = mean over examples of delta^l_j
         BP4  dC/dw^l_jk = mean over examples of a^(l-1)_k delta^l_j
         """
-        n = Y.shape[0]
+        scale = 1.0 / Y.shape[0] if scale is None else scale
         L = self.L
-        deltas = [None] * L
-        nabla_w = [None] * L
-        nabla_b = [None] * L
+        deltas, nabla_w, nabla_b = [None] * L, [None] * L, [None] * L
         delta = self.cost.output_delta(trace.zs[-1], trace.activations[-1], Y, self.output_activation)
         for l in range(L, 0, -1):  # l = L, L-1, ..., 1; list index l - 1
             if l < L:
+                # f'(z^l) from a^l = f(z^l), already computed by the forward pass
+                f_prime = self.activation_of_layer(l).prime_of_a(trace.activations[l])
                 # (n, n_(l+1)) x (n_(l+1), n_l) -> (n, n_l)
-                delta = (delta @ self.weights[l]) * self.activation_of_layer(l).prime(trace.zs[l - 1])
+                delta = (delta @ self.weights[l]) * f_prime
             deltas[l - 1] = delta
-            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)), summed over examples, then averaged
+            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): a sum over the examples, then scaled
             grad_w = delta.T @ trace.activations[l - 1]
-            grad_w *= 1.0 / n
-            nabla_w[l - 1] = grad_w
-            nabla_b[l - 1] = delta.mean(axis=0)
+            grad_w *= scale
+            grad_b = delta.sum(axis=0)
+            grad_b *= scale
+            nabla_w[l - 1], nabla_b[l - 1] = grad_w, grad_b
         return BackwardPass(deltas, nabla_w, nabla_b)
 
     # ---- predictions --------------------------------------------------------------------

@@ -18,6 +18,9 @@ from .network import _labels
 def sgd_step(net, X_batch, Y_batch, eta):
     """One in-place gradient-descent update of ``net`` with the batch's mean gradient.
 
+    ``W^l <- W^l - eta * dC/dW^l`` and ``b^l <- b^l - eta * dC/db^l`` for every layer, where C
+    is the mean cost over the batch.
+
     Parameters
     ----------
     net : Network
@@ -25,23 +28,19 @@ def sgd_step(net, X_batch, Y_batch, eta):
     Y_batch : array_like of shape (batch_size, sizes[-1])
     eta : float
         Learning rate, > 0.
-
-    Returns
-    -------
-    (nabla_w, nabla_b) : the gradients used for the step.
     """
     X_batch, Y_batch = net._check_XY(X_batch, Y_batch, "X_batch", "Y_batch")
     eta = check_positive_number("eta", eta)
-    return _step(net, np.atleast_2d(X_batch), np.atleast_2d(Y_batch), eta)
+    _step(net, np.atleast_2d(X_batch), np.atleast_2d(Y_batch), eta)
 
 
 def _step(net, X, Y, eta):
     """sgd_step without the input checks, for the training loop."""
-    result = net._backward(net._forward(X), Y)
-    for W, b, nabla_w, nabla_b in zip(net.weights, net.biases, result.nabla_w, result.nabla_b):
-        W -= eta * nabla_w
-        b -= eta * nabla_b
-    return result.nabla_w, result.nabla_b
+    # Backprop scales its summed gradients by eta/n: that is eta times the mean gradient.
+    steps = net._backward(net._forward(X), Y, scale=eta / X.shape[0])
+    for W, b, step_w, step_b in zip(net.weights, net.biases, steps.nabla_w, steps.nabla_b):
+        W -= step_w
+        b -= step_b
 
 
 @dataclass

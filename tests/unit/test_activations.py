@@ -73,3 +73,11 @@ def test_activations_keep_the_input_shape():
     z = np.zeros((4, 3))
     for act in ACTIVATIONS.values():
         assert act(z).shape == (4, 3) and act.prime(z).shape == (4, 3)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_derivative_in_terms_of_a_equals_derivative_in_terms_of_z(name):
+    act = get_activation(name)
+    z = np.linspace(-5, 5, 101)
+    z = z[np.abs(z) > 1e-9]
+    np.testing.assert_allclose(act.prime_of_a(act(z)), act.prime(z), rtol=1e-9, atol=1e-12)
