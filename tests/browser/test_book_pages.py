@@ -286,3 +286,25 @@ def test_search_finds_a_word(open_page):
     hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
     assert any(first.split("/")[-1] in h for h in hits), f"search for {words[0]!r} missed {first}: {hits}"
     assert not record["console"] and not record["failed"], record
+
+
+def test_colab_setup_cells_use_the_repository():
+    """Notebooks opened in Colab install nnlib from repository.url (_config.yml): every notebook
+    page of the book (_toc.yml) that imports nnlib starts with the setup cell, and its URL matches the config."""
+    import json
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url = config["repository"]["url"].rstrip("/")
+    problems = []
+    notebooks = [ROOT / (page[:-5] + ".ipynb") for page in toc_pages()]
+    for path in [p for p in notebooks if p.is_file()]:
+        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        sources = ["".join(c["source"]) for c in cells]
+        if not any(re.search(r"^\s*(import nnlib|from nnlib)", s, re.M) for s in sources):
+            continue
+        first = sources[0] if sources else ""
+        if "google.colab" not in first:
+            problems.append(f"{path.relative_to(ROOT)}: first code cell is not the Colab setup cell")
+        elif f"git+{url}" not in first:
+            problems.append(f"{path.relative_to(ROOT)}: Colab setup cell does not install from {url}")
+    assert not problems, "\n".join(problems)
