@@ -35,7 +35,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_train.py
 
-test: test-unit test-notebooks test-build test-browser
+test: test-unit test-notebooks test-build test-browser test-assignments
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
@@ -65,6 +65,23 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core; \
 		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+
+# Assignments (book/assignments): student notebooks + autograder zips from the masters, and grading.
+SUBMISSIONS ?=
+ASSIGNMENT ?=
+GRADES ?=
+TIMEOUT ?= 300
+assignments: $(STAMP)
+	$(BIN)/python book/assignments/build.py --out _build/assignments
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300]"; exit 2; }
+	@test -d _build/assignments || $(MAKE) assignments
+	$(BIN)/python book/assignments/grade.py "$(SUBMISSIONS)" --timeout $(TIMEOUT) \
+		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES))
+
+test-assignments: $(STAMP)
+	$(BIN)/python -m pytest tests/assignments -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf _build

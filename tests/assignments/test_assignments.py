@@ -1,0 +1,171 @@
+"""Tests for the classroom assignments (book/assignments): masters, student notebooks, grading."""
+import contextlib
+import copy
+import csv
+import io
+import json
+import pathlib
+import sys
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "book" / "assignments"))
+import build  # noqa: E402
+import grade  # noqa: E402
+
+NAMES = build.NAMES
+
+
+def master(name):
+    return nbformat.read(str(build.MASTERS / f"{name}.ipynb"), as_version=4)
+
+
+def solution_cells(nb):
+    """The code cells between the raw `# BEGIN SOLUTION` / `# END SOLUTION` cells."""
+    cells, inside = [], False
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.strip() in ("# BEGIN SOLUTION", "# END SOLUTION"):
+            inside = cell.source.strip() == "# BEGIN SOLUTION"
+        elif inside and cell.cell_type == "code":
+            cells.append(cell.source)
+    return cells
+
+
+def tests_of(nb):
+    """(source, hidden) for every test cell."""
+    cells, inside = [], False
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.strip() in ("# BEGIN TESTS", "# END TESTS"):
+            inside = cell.source.strip() == "# BEGIN TESTS"
+        elif inside and cell.cell_type == "code":
+            hidden = cell.source.startswith("# HIDDEN")
+            cells.append((cell.source.removeprefix("# HIDDEN\n"), hidden))
+    return cells
+
+
+def strip_markers(source):
+    return "\n".join(l for l in source.splitlines() if l.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION"))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("assignments")
+    return {name: build.build(name, out) for name in NAMES}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_master_has_at_least_three_questions_with_visible_and_hidden_tests(name):
+    nb = master(name)
+    questions = [c for c in nb.cells if c.cell_type == "raw" and c.source.startswith("# BEGIN QUESTION")]
+    assert len(questions) >= 3
+    tests = tests_of(nb)
+    assert any(h for _, h in tests) and any(not h for _, h in tests)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_master_solutions_pass_every_visible_and_hidden_test(name):
+    """Run setup, solutions and tests in order, doctest-style: no exception and no stray output."""
+    nb = master(name)
+    namespace = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(strip_markers(cell.source), f"<{name}>", "exec"), namespace)
+    for source, _ in tests_of(nb):
+        # Otter runs each line as a doctest example, so an expression that prints output fails there.
+        import ast
+        for stmt in ast.parse(source).body:
+            assert not isinstance(stmt, ast.Expr) or isinstance(stmt.value, ast.Constant), (
+                f"{name}: a test line would print output: {ast.unparse(stmt)}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_notebook_has_no_solution_and_no_hidden_test(name, built):
+    student_text = pathlib.Path(built[name][0]).read_text()
+    nb = master(name)
+    for source, hidden in tests_of(nb):
+        if hidden:
+            for line in source.splitlines():
+                assert json.dumps(line)[1:-1] not in student_text, f"hidden test leaked: {line}"
+    for source in solution_cells(nb):
+        body = source.split("# BEGIN SOLUTION")[1].split("# END SOLUTION")[0]
+        for line in body.strip().splitlines():
+            assert json.dumps(line.rstrip())[1:-1] not in student_text, f"solution leaked: {line}"
+
+
+def comparable(nb):
+    return [(c.cell_type, c.source) for c in nb.cells], nb.metadata.get("otter")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_book_download_copy_equals_what_otter_assign_writes(name, built):
+    fresh = nbformat.read(str(built[name][0]), as_version=4)
+    committed = nbformat.read(str(build.BOOK_STUDENT / f"{name}.ipynb"), as_version=4)
+    assert comparable(fresh) == comparable(committed), (
+        "book/assignments/student is stale: run `python book/assignments/build.py --sync-book`")
+
+
+def test_student_notebooks_run_and_report_unanswered_questions(built, tmp_path):
+    from nbclient import NotebookClient
+
+    for name in NAMES:
+        nb = nbformat.read(str(built[name][0]), as_version=4)
+        NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(built[name][0].parent)}}).execute()
+        checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
+        assert len(checks) >= 3
+        for cell in checks:
+            text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+            assert "is not answered yet" in text, (name, cell.source, text[:300])
+
+
+def fill(student, master_nb):
+    """Return the student notebook with the master's solutions pasted into the answer cells."""
+    answers = iter(strip_markers(s) for s in solution_cells(master_nb))
+    nb = copy.deepcopy(student)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "..." in cell.source and "grader" not in cell.source:
+            cell.source = next(answers)
+    return nb
+
+
+def test_grading_a_folder_gives_expected_scores_and_reasons(built, tmp_path):
+    name = "cost"
+    student = nbformat.read(str(built[name][0]), as_version=4)
+    full = fill(student, master(name))
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(full, str(subs / "alice_full.ipynb"))
+    partial = copy.deepcopy(full)
+    for cell in partial.cells:
+        if "def batch_cost" in cell.source:
+            cell.source = "def batch_cost(A, Y):\n    ..."  # q2 unanswered
+    nbformat.write(partial, str(subs / "bob_partial.ipynb"))
+    crash = copy.deepcopy(full)
+    for cell in crash.cells:
+        if "def descend" in cell.source:
+            cell.source = "raise RuntimeError('I broke it')\n" + cell.source
+    nbformat.write(crash, str(subs / "carol_crash.ipynb"))
+    loop = copy.deepcopy(full)
+    for cell in loop.cells:
+        if "def descend" in cell.source:
+            cell.source = "while True:\n    pass\n" + cell.source
+    nbformat.write(loop, str(subs / "dan_loop.ipynb"))
+    (subs / "erin_corrupt.ipynb").write_text('{"cells": [')
+    out = tmp_path / "grades.csv"
+    grade.grade_folder(subs, autograder_dir=pathlib.Path(built[name][1]).parents[2], out=out, timeout=90,
+                       progress=False)
+    rows = {r["submission"]: r for r in csv.DictReader(open(out))}
+    assert list(next(iter(rows.values()))) == ["submission", "q1", "q2", "q3", "q4", "total", "possible", "error"]
+    assert (float(rows["alice_full.ipynb"]["total"]), rows["alice_full.ipynb"]["error"]) == (8.0, "")
+    assert float(rows["bob_partial.ipynb"]["total"]) == 6.0 and float(rows["bob_partial.ipynb"]["q2"]) == 0.0
+    assert float(rows["carol_crash.ipynb"]["total"]) == 6.0 and float(rows["carol_crash.ipynb"]["q4"]) == 0.0
+    assert "RuntimeError: I broke it" in rows["carol_crash.ipynb"]["error"]
+    assert rows["dan_loop.ipynb"]["error"] == "timed out after 90 s"
+    assert float(rows["erin_corrupt.ipynb"]["total"]) == 0.0
+    assert rows["erin_corrupt.ipynb"]["error"].startswith("not a valid notebook")
+    assert all(float(r["possible"]) == 8.0 for r in rows.values())
+
