@@ -46,8 +46,10 @@ def missing(reason: str):
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    """Debian's chromium; the CHROMIUM environment variable, when set, names the only candidate."""
+    if os.environ.get("CHROMIUM"):
+        return os.environ["CHROMIUM"] if Path(os.environ["CHROMIUM"]).exists() else None
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).exists():
             return candidate
     return None

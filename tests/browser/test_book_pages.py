@@ -159,7 +159,9 @@ IMAGES_CHECK = r"""async () => {
 FIND_CONTROLS = r"""() => {
   const controls = [...document.querySelectorAll(
       '.bd-article input[type=range], .bd-article select, article input[type=range], article select')]
-    .filter(c => !c.closest('.jupyter-widgets') && !c.closest('.bd-sidebar-primary'));
+    .filter(c => !c.closest('.jupyter-widgets') && !c.closest('.bd-sidebar-primary'))
+    // A control fixed at one value (disabled, or a one-step range) has nothing to change.
+    .filter(c => !c.disabled && !(c.type === 'range' && c.min !== '' && c.min === c.max));
   const unique = [...new Set(controls)];
   unique.forEach((c, i) => c.setAttribute('data-book-test-control', String(i)));
   return unique.length;
