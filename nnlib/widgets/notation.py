@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..examples import small_network
-from ._diagram import diagram_artists, draw_diagram, update_diagram, vec
+from ._diagram import draw_diagram, update_diagram, vec
 from .core import InteractiveFigure, Slider
 
 
@@ -35,12 +35,16 @@ def _setup(fig):
                      fontsize=8)
     ax_text.set_axis_off()
     text = ax_text.text(0.0, 1.0, "", va="top", fontsize=7.5, family="monospace", transform=ax_text.transAxes)
-    return dict(diagram=diagram, text=text, dynamic=diagram_artists(diagram) + [text])
+    # Edges and their labels change only with w11 (then everything is redrawn); the rest is blitted.
+    dynamic = [diagram["nodes"], *diagram["labels"], text]
+    return dict(diagram=diagram, text=text, w11=None, dynamic=dynamic)
 
 
 def _update(art, x1, x2, w11):
     state = forward_state(x1, x2, w11)
     net, trace = state["net"], state["trace"]
+    if art["w11"] != w11:
+        art["w11"], art["redraw_all"] = w11, True
     update_diagram(art["diagram"], net.weights, trace.activations)
     art["text"].set_text(matrix_text(net, trace))
 
