@@ -20,6 +20,7 @@ import io
 import pathlib
 import shutil
 import sys
+import warnings
 
 HERE = pathlib.Path(__file__).resolve().parent
 MASTERS = HERE / "masters"
@@ -29,7 +30,9 @@ NAMES = ["neurons", "activations", "notation", "cost", "backprop", "sgd"]
 
 def build(name, out, check=False):
     """Run Otter Assign on one master; return (student notebook path, autograder zip path)."""
-    from otter.assign import main as otter_assign
+    with warnings.catch_warnings():  # otter's dependencies warn on import; not ours to fix
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from otter.assign import main as otter_assign
 
     dest = pathlib.Path(out) / name
     if dest.exists():

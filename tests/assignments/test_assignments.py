@@ -1,4 +1,5 @@
 """Tests for the classroom assignments (book/assignments): masters, student notebooks, grading."""
+import ast
 import contextlib
 import copy
 import csv
@@ -33,7 +34,7 @@ def solution_cells(nb):
     return cells
 
 
-def tests_of(nb):
+def question_tests(nb):
     """(source, hidden) for every test cell."""
     cells, inside = [], False
     for cell in nb.cells:
@@ -60,41 +61,47 @@ def test_master_has_at_least_three_questions_with_visible_and_hidden_tests(name)
     nb = master(name)
     questions = [c for c in nb.cells if c.cell_type == "raw" and c.source.startswith("# BEGIN QUESTION")]
     assert len(questions) >= 3
-    tests = tests_of(nb)
+    tests = question_tests(nb)
     assert any(h for _, h in tests) and any(not h for _, h in tests)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_master_solutions_pass_every_visible_and_hidden_test(name):
-    """Run setup, solutions and tests in order, doctest-style: no exception and no stray output."""
+    """Run setup, solutions and tests in order, each test line as otter's doctest runs it: it must
+    neither raise nor print anything (doctest expects no output)."""
     nb = master(name)
     namespace = {}
+    tests = {source for source, _ in question_tests(nb)}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(compile(strip_markers(cell.source), f"<{name}>", "exec"), namespace)
-    for source, _ in tests_of(nb):
-        # Otter runs each line as a doctest example, so an expression that prints output fails there.
-        import ast
+        source = cell.source.removeprefix("# HIDDEN\n")
+        if source not in tests:
+            exec(compile(strip_markers(source), f"<{name}>", "exec"), namespace)
+            continue
         for stmt in ast.parse(source).body:
-            assert not isinstance(stmt, ast.Expr) or isinstance(stmt.value, ast.Constant), (
-                f"{name}: a test line would print output: {ast.unparse(stmt)}")
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                exec(compile(ast.Interactive([stmt]), f"<{name} test>", "single"), namespace)
+            assert out.getvalue() == "", f"{name}: a test line printed output: {ast.unparse(stmt)}"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_student_notebook_has_no_solution_and_no_hidden_test(name, built):
     student_text = pathlib.Path(built[name][0]).read_text()
     nb = master(name)
-    for source, hidden in tests_of(nb):
+    visible_lines = {l for source, hidden in question_tests(nb) if not hidden for l in source.splitlines()}
+    for source, hidden in question_tests(nb):
         if hidden:
-            for line in source.splitlines():
+            for line in set(source.splitlines()) - visible_lines:  # setup lines shared with visible tests may appear
                 assert json.dumps(line)[1:-1] not in student_text, f"hidden test leaked: {line}"
+    # The prompts may quote a hint; solution code must not reach any code cell.
+    student_code = "\n".join(c.source for c in nbformat.reads(student_text, as_version=4).cells
+                             if c.cell_type == "code")
     for source in solution_cells(nb):
         body = source.split("# BEGIN SOLUTION")[1].split("# END SOLUTION")[0]
         for line in body.strip().splitlines():
-            assert json.dumps(line.rstrip())[1:-1] not in student_text, f"solution leaked: {line}"
+            assert line.strip() not in student_code, f"solution leaked: {line}"
 
 
 def comparable(nb):
@@ -158,7 +165,8 @@ def test_grading_a_folder_gives_expected_scores_and_reasons(built, tmp_path):
     out = tmp_path / "grades.csv"
     grade.grade_folder(subs, autograder_dir=pathlib.Path(built[name][1]).parents[2], out=out, timeout=90,
                        progress=False)
-    rows = {r["submission"]: r for r in csv.DictReader(open(out))}
+    with open(out, newline="") as f:
+        rows = {r["submission"]: r for r in csv.DictReader(f)}
     assert list(next(iter(rows.values()))) == ["submission", "q1", "q2", "q3", "q4", "total", "possible", "error"]
     assert (float(rows["alice_full.ipynb"]["total"]), rows["alice_full.ipynb"]["error"]) == (8.0, "")
     assert float(rows["bob_partial.ipynb"]["total"]) == 6.0 and float(rows["bob_partial.ipynb"]["q2"]) == 0.0
