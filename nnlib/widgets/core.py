@@ -26,8 +26,9 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ._fastagg import FastCanvasAgg
 
 # Frames are small PNGs; this dpi keeps a figure's page weight well under 1.5 MB.
 STATIC_DPI = 60
@@ -135,15 +136,15 @@ class InteractiveFigure:
         """The matplotlib Figure (Agg canvas, not registered with pyplot), built on first use."""
         if self._fig is None:
             self._fig = Figure(figsize=self.figsize, layout="constrained", dpi=LIVE_DPI)
-            FigureCanvasAgg(self._fig)
+            FastCanvasAgg(self._fig)
             self._art = self.setup(self._fig)
             self.update(self._art, **self.values)
             self._fig.canvas.draw()
             # Freeze the layout found for the default values: redraws then skip the layout solver.
             self._fig.set_layout_engine("none")
-            for artist in self._art.get("dynamic", []):
+            for artist in [*self._art.get("dynamic", []), *self._art.get("partial", [])]:
                 artist.set_animated(True)
-            self._background = None
+            self._background = self._base = None
         return self._fig
 
     def _check(self, values):
@@ -154,8 +155,15 @@ class InteractiveFigure:
     def update_values(self, **values):
         """Set some control values, update the artists and finish the draw on the Agg canvas.
 
-        Only the figure's dynamic artists are redrawn over a cached background (blitting),
-        unless the update function flagged ``art["redraw_all"] = True`` (limits or labels changed).
+        Only the figure's dynamic artists are redrawn over a cached background (blitting).
+        Three levels, cheapest first:
+
+        * normally the cached background is restored and the ``art["dynamic"]`` artists drawn;
+        * if the update function set ``art["redraw_partial"] = True`` (e.g. one axes' limits
+          changed), the ``art["partial"]`` artists (usually whole axes) are redrawn over the cached
+          base (the figure without them) and become the new background;
+        * if it set ``art["redraw_all"] = True``, the whole figure is redrawn.
+
         Returns the Figure.
         """
         self._check(values)
@@ -163,11 +171,19 @@ class InteractiveFigure:
         fig = self.figure
         self.update(self._art, **self.values)
         canvas = fig.canvas
-        if self._art.pop("redraw_all", False) or self._background is None:
-            canvas.draw()  # draws everything except the animated (dynamic) artists
-            self._background = canvas.copy_from_bbox(fig.bbox)
+        partial = self._art.get("partial", [])
+        redraw_all = self._art.pop("redraw_all", False) or self._background is None
+        redraw_partial = self._art.pop("redraw_partial", False)
+        if redraw_all:
+            canvas.draw()  # draws everything except the animated (dynamic and partial) artists
+            self._base = self._background = canvas.copy_from_bbox(fig.bbox)
+            redraw_partial = bool(partial)
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(self._base if redraw_partial and partial else self._background)
+        if redraw_partial and partial:
+            for artist in partial:
+                fig.draw_artist(artist)
+            self._background = canvas.copy_from_bbox(fig.bbox)
         for artist in self._art.get("dynamic", []):
             fig.draw_artist(artist)
         return fig
@@ -176,7 +192,7 @@ class InteractiveFigure:
         fig = self.figure
         if fig.dpi != dpi:
             fig.set_dpi(dpi)
-            self._background = None
+            self._background = self._base = None
 
     def png(self, dpi=LIVE_DPI, colors=None, **values):
         """PNG bytes of the figure for the given control values (others unchanged).

@@ -39,7 +39,7 @@ def _setup(fig):
     ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
                             vmin=-1, vmax=1, aspect="equal")
-    fig.colorbar(image, ax=ax_plane, shrink=0.8, label="output a")
+    cbar = fig.colorbar(image, ax=ax_plane, shrink=0.8, label="output a")
     (line,) = ax_plane.plot([], [], "k-", lw=2, label="decision line z = 0")
     (point,) = ax_plane.plot([], [], "o", ms=9, mfc="yellow", mec="k")
     ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", title="output over the input plane")
@@ -52,7 +52,7 @@ def _setup(fig):
     text = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=9, family="monospace")
     ax_f.grid(alpha=0.3)
     return dict(image=image, line=line, point=point, curve=curve, marker=marker, vline=vline, text=text,
-                zs=zs, ax_f=ax_f, activation=None, dynamic=[image, line, point, curve, vline, marker, text])
+                zs=zs, ax_f=ax_f, activation=None, partial=[cbar.ax], dynamic=[image, line, point, curve, vline, marker, text])
 
 
 def _update(art, x1, x2, w1, w2, b, activation):
@@ -63,7 +63,7 @@ def _update(art, x1, x2, w1, w2, b, activation):
     art["image"].set_data(state["plane"])
     if activation != art["activation"]:
         art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar
-        art["activation"], art["redraw_all"] = activation, True
+        art["activation"], art["redraw_partial"] = activation, True  # only the colour bar is redrawn
     art["line"].set_data(*(state["line"] if state["line"] is not None else ([], [])))
     art["point"].set_data([x1], [x2])
     art["curve"].set_ydata(f(art["zs"]))
