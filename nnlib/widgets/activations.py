@@ -32,15 +32,20 @@ def _setup(fig):
     (tangent,) = ax_f.plot([], [], "C3--", lw=1.5)
     (f_dot,) = ax_f.plot([], [], "o", color="C3")
     (p_dot,) = ax_p.plot([], [], "o", color="C3")
+    hlines = []
     for ax in (ax_f, ax_p):
         ax.grid(alpha=0.3)
-        ax.axhline(0, color="k", lw=0.5)
+        hlines.append(ax.axhline(0, color="k", lw=0.5))
     ax_f.set(xlabel="z")
+    ax_f.set_title(" ")
     ax_p.set(xlabel="z", title="f'(z); shaded: saturated (slope < 5% of peak)")
     ax_p.title.set_fontsize(9)
     note = ax_p.text(0.5, 0.6, "", transform=ax_p.transAxes, ha="center", color="C3", fontsize=9)
     readout = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=8)
+    # A new activation or z range redraws only the axes' ticks, the curves and the shading (partial).
+    fixed = [ax_f.xaxis, ax_f.yaxis, ax_p.xaxis, ax_p.yaxis, *hlines, f_line, p_line, ax_f.title, note]
     return dict(ax_f=ax_f, ax_p=ax_p, f_line=f_line, p_line=p_line, shades=[], note=note, key=None,
+                partial=list(fixed), fixed_partial=fixed,
                 dynamic=[tangent, f_dot, p_dot, readout], tangent=tangent, f_dot=f_dot, p_dot=p_dot,
                 readout=readout)
 
@@ -48,15 +53,20 @@ def _setup(fig):
 def _update(art, z, activation, z_max):
     state = activation_state(activation, z, z_max)
     if art["key"] != (activation, z_max):
-        art["key"], art["redraw_all"] = (activation, z_max), True  # curves, limits and shading change
+        art["key"], art["redraw_partial"] = (activation, z_max), True  # curves, limits and shading change
         zs = state["zs"]
         art["f_line"].set_data(zs, state["f"])
         art["p_line"].set_data(zs, state["prime"])
-        for shade in art["shades"]:
-            shade.remove()
-        art["shades"] = [ax.fill_between(zs, 0, 1, where=state["saturated"], color="0.6", alpha=0.3,
-                                         transform=ax.get_xaxis_transform(), lw=0)
-                         for ax in (art["ax_f"], art["ax_p"])]
+        if not art["shades"]:  # created once, then refilled in place
+            art["shades"] = [ax.fill_between(zs, 0, 1, where=state["saturated"], color="0.6", alpha=0.3,
+                                             transform=ax.get_xaxis_transform(), lw=0)
+                             for ax in (art["ax_f"], art["ax_p"])]
+            for shade in art["shades"]:
+                shade.set_animated(True)
+            art["partial"][:] = art["shades"] + art["fixed_partial"]
+        else:
+            for shade in art["shades"]:
+                shade.set_data(zs, 0, 1, where=state["saturated"])
         for ax, y in ((art["ax_f"], state["f"]), (art["ax_p"], state["prime"])):
             low, high = float(np.min(y)), float(np.max(y))
             pad = 0.1 * max(high - low, 0.5)

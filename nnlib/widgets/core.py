@@ -142,6 +142,7 @@ class InteractiveFigure:
             self._fig.canvas.draw()
             # Freeze the layout found for the default values: redraws then skip the layout solver.
             self._fig.set_layout_engine("none")
+            _freeze_label_positions(self._fig)
             for artist in [*self._art.get("dynamic", []), *self._art.get("partial", [])]:
                 artist.set_animated(True)
             self._background = self._base = None
@@ -346,3 +347,20 @@ if(el.type==="range"){var vals=JSON.parse(el.getAttribute("data-values"));
 el.parentNode.querySelector("output").textContent=vals[+el.value];}});
 var f=frames[key.join("_")];if(f){img.src="data:image/png;base64,"+f;root.setAttribute("data-key",key.join("_"));}}
 inputs.forEach(function(el){el.addEventListener("input",show);el.addEventListener("change",show);});})();"""
+
+
+def _freeze_label_positions(fig):
+    """Pin every axis label and axes title where the first draw put them.
+
+    Otherwise each redraw measures all tick labels again to place them (about half the cost of
+    redrawing an axes). Later tick-label changes then never move the labels, which is what a
+    reader of an interactive figure wants anyway.
+    """
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            label = axis.label
+            if getattr(axis, "_autolabelpos", False):
+                display = label.get_transform().transform(label.get_position())
+                axis.set_label_coords(*ax.transAxes.inverted().transform(display))
+        if hasattr(ax, "_autotitlepos"):
+            ax._autotitlepos = False  # private matplotlib flag: keep titles at their drawn height

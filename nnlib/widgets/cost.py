@@ -144,7 +144,7 @@ def _descent_setup(fig):
     verdict = ax_cost.text(0.95, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=11,
                            weight="bold", color="C3")
     return dict(path=path, start=start, title=title, curve=curve, verdict=verdict, ax_cost=ax_cost, n=None,
-                partial=[ax_cost], dynamic=[path, start, title, curve, verdict])
+                partial=[ax_cost.xaxis], dynamic=[path, start, title, curve, verdict])
 
 
 def _descent_update(art, eta, w0, b0, n_steps):
@@ -157,7 +157,7 @@ def _descent_update(art, eta, w0, b0, n_steps):
     art["verdict"].set_text(state["verdict"])
     if art["n"] != n_steps:
         art["ax_cost"].set_xlim(0, n_steps)
-        art["n"], art["redraw_partial"] = n_steps, True  # only the cost axes are redrawn
+        art["n"], art["redraw_partial"] = n_steps, True  # only the cost axes' x axis is redrawn
 
 
 def descent_path(eta=0.3, w0=-1.0, b0=0.0, n_steps=30):
