@@ -18,8 +18,33 @@ _MAX_GLYPHS = 50_000
 _QUANTUM = 16  # 1/64 px units: positions rounded to a quarter pixel
 
 
+_LAYOUTS = {}
+_MAX_LAYOUTS = 5_000
+
+
 class CachedGlyphRenderer(RendererAgg):
-    """RendererAgg whose text drawing reuses rasterised glyphs."""
+    """RendererAgg whose text drawing reuses rasterised glyphs and the layout of repeated strings."""
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        try:
+            key = (s, hash(prop), self.dpi, get_hinting_flag(),
+                   tuple(features) if features is not None else None, language)
+        except TypeError:  # unhashable language or features: no caching
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        items = _LAYOUTS.get(key)
+        if items is None:
+            font = self._prepare_font(prop)
+            size = prop.get_size_in_points()
+            items = [(item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y)
+                     for item in font._layout(s, flags=get_hinting_flag(), features=features, language=language)]
+            if len(_LAYOUTS) >= _MAX_LAYOUTS:
+                _LAYOUTS.clear()
+            _LAYOUTS[key] = items
+        self._draw_text_glyphs_and_boxes(gc, x, y, angle, items, [])
 
     def _draw_text_glyphs_and_boxes(self, gc, x, y, angle, glyphs, boxes):
         if angle % 360 != 0:

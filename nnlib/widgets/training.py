@@ -169,14 +169,25 @@ def _digits_setup(fig):
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
     title = ax.set_title("", fontsize=9)
-    images, labels = [], []
+    # The misclassified digits are tiles of one image (one image to redraw instead of ten).
+    ax_tiles = fig.add_subplot(grid[:, 2:])
+    ax_tiles.set_axis_off()
+    mosaic = np.ones((_ROWS * (8 + _GAP_Y), _COLS * 8 + (_COLS - 1) * _GAP_X, 3))  # white RGB
+    image = ax_tiles.imshow(mosaic, interpolation="nearest", aspect="equal")
+    labels = []
     for i in range(N_SHOWN):
-        a = fig.add_subplot(grid[i // (N_SHOWN // 2), 2 + i % (N_SHOWN // 2)])
-        images.append(a.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1))
-        labels.append(a.set_title("", fontsize=7))
-        a.set_axis_off()
-    return dict(ax=ax, train_line=train_line, test_line=test_line, title=title, images=images, labels=labels,
-                runs={}, n=None, dynamic=[train_line, test_line, title, *images, *labels])
+        y0, x0 = _tile_origin(i)
+        labels.append(ax_tiles.text(x0 + 3.5, y0 - 0.7, "", ha="center", va="bottom", fontsize=7))
+    return dict(ax=ax, train_line=train_line, test_line=test_line, title=title, image=image, mosaic=mosaic,
+                labels=labels, runs={}, n=None, dynamic=[train_line, test_line, title, image, *labels])
+
+
+_ROWS, _COLS, _GAP_X, _GAP_Y = 2, N_SHOWN // 2, 2, 4
+
+
+def _tile_origin(i):
+    """(row, column) pixel of the top-left corner of tile i in the mosaic (a label sits above each row)."""
+    return _GAP_Y + (i // _COLS) * (8 + _GAP_Y), (i % _COLS) * (8 + _GAP_X)
 
 
 def _digits_update(art, epoch, hidden, eta, max_epochs):
@@ -193,14 +204,18 @@ def _digits_update(art, epoch, hidden, eta, max_epochs):
     art["test_line"].set_data(e, state["test_accuracy"])
     art["title"].set_text(f"64-{hidden}-10, η = {eta:g}, epoch {epoch}: test accuracy "
                           f"{state['test_accuracy'][-1]:.1%}; wrong: {len(state['wrong'])}")
-    for i, (image, label) in enumerate(zip(art["images"], art["labels"])):
+    mosaic = art["mosaic"]
+    mosaic[...] = 1.0
+    for i, label in enumerate(art["labels"]):
         if i < len(state["wrong"]):
             k = state["wrong"][i]
-            image.set_data(run.split.X_test[k].reshape(8, 8))  # 64 pixels -> 8 x 8
+            y0, x0 = _tile_origin(i)
+            # 64 pixels -> 8 x 8, ink 1 drawn black (like the gray_r colour map)
+            mosaic[y0:y0 + 8, x0:x0 + 8] = 1.0 - np.clip(run.split.X_test[k].reshape(8, 8), 0, 1)[..., None]
             label.set_text(f"{run.split.y_test[k]} → {state['predicted'][k]}")
         else:
-            image.set_data(np.zeros((8, 8)))
             label.set_text("")
+    art["image"].set_data(mosaic)
 
 
 def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
