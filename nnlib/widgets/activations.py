@@ -43,9 +43,10 @@ def _setup(fig):
     note = ax_p.text(0.5, 0.6, "", transform=ax_p.transAxes, ha="center", color="C3", fontsize=9)
     readout = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=8)
     # A new activation or z range redraws only the axes' ticks, the curves and the shading (partial).
-    fixed = [ax_f.xaxis, ax_f.yaxis, ax_p.xaxis, ax_p.yaxis, *hlines, f_line, p_line, ax_f.title, note]
+    # Two cached layers: the x axes (change with the z range) and the rest (change with either).
+    fixed = [ax_f.yaxis, ax_p.yaxis, *hlines, f_line, p_line, ax_f.title, note]
     return dict(ax_f=ax_f, ax_p=ax_p, f_line=f_line, p_line=p_line, shades=[], note=note, key=None,
-                partial=list(fixed), fixed_partial=fixed,
+                partial=[[ax_f.xaxis, ax_p.xaxis], list(fixed)], fixed_partial=fixed,
                 dynamic=[tangent, f_dot, p_dot, readout], tangent=tangent, f_dot=f_dot, p_dot=p_dot,
                 readout=readout)
 
@@ -53,7 +54,9 @@ def _setup(fig):
 def _update(art, z, activation, z_max):
     state = activation_state(activation, z, z_max)
     if art["key"] != (activation, z_max):
-        art["key"], art["redraw_partial"] = (activation, z_max), True  # curves, limits and shading change
+        # the curves, y limits and shading change; the x axes only with the z range
+        art["redraw_partial"] = True if art["key"] is None or art["key"][1] != z_max else 1
+        art["key"] = (activation, z_max)
         zs = state["zs"]
         art["f_line"].set_data(zs, state["f"])
         art["p_line"].set_data(zs, state["prime"])
@@ -63,7 +66,7 @@ def _update(art, z, activation, z_max):
                              for ax in (art["ax_f"], art["ax_p"])]
             for shade in art["shades"]:
                 shade.set_animated(True)
-            art["partial"][:] = art["shades"] + art["fixed_partial"]
+            art["partial"][1][:] = art["shades"] + art["fixed_partial"]
         else:
             for shade in art["shades"]:
                 shade.set_data(zs, 0, 1, where=state["saturated"])

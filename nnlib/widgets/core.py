@@ -143,9 +143,9 @@ class InteractiveFigure:
             # Freeze the layout found for the default values: redraws then skip the layout solver.
             self._fig.set_layout_engine("none")
             _freeze_label_positions(self._fig)
-            for artist in [*self._art.get("dynamic", []), *self._art.get("partial", [])]:
+            for artist in [*self._art.get("dynamic", []), *itertools.chain(*self._layers())]:
                 artist.set_animated(True)
-            self._background = self._base = None
+            self._snapshots = None
         return self._fig
 
     def _check(self, values):
@@ -161,8 +161,10 @@ class InteractiveFigure:
 
         * normally the cached background is restored and the ``art["dynamic"]`` artists drawn;
         * if the update function set ``art["redraw_partial"] = True`` (e.g. one axes' limits
-          changed), the ``art["partial"]`` artists (usually whole axes) are redrawn over the cached
-          base (the figure without them) and become the new background;
+          changed), the ``art["partial"]`` artists (usually axes or axis objects) are redrawn over
+          the cached base (the figure without them) and the result becomes the new background.
+          ``art["partial"]`` may also be a list of layers (lists of artists), each drawn over the
+          previous one and cached; ``art["redraw_partial"] = k`` (an int) redraws from layer k on;
         * if it set ``art["redraw_all"] = True``, the whole figure is redrawn.
 
         Returns the Figure.
@@ -172,28 +174,35 @@ class InteractiveFigure:
         fig = self.figure
         self.update(self._art, **self.values)
         canvas = fig.canvas
-        partial = self._art.get("partial", [])
-        redraw_all = self._art.pop("redraw_all", False) or self._background is None
-        redraw_partial = self._art.pop("redraw_partial", False)
+        layers = self._layers()
+        redraw_all = self._art.pop("redraw_all", False) or self._snapshots is None
+        flag = self._art.pop("redraw_partial", None)
+        start = 0 if flag is True else len(layers) if flag is None or flag is False else int(flag)
         if redraw_all:
             canvas.draw()  # draws everything except the animated (dynamic and partial) artists
-            self._base = self._background = canvas.copy_from_bbox(fig.bbox)
-            redraw_partial = bool(partial)
+            self._snapshots = [canvas.copy_from_bbox(fig.bbox)] + [None] * len(layers)
+            start = 0
         else:
-            canvas.restore_region(self._base if redraw_partial and partial else self._background)
-        if redraw_partial and partial:
-            for artist in partial:
+            canvas.restore_region(self._snapshots[start])
+        for k in range(start, len(layers)):
+            for artist in layers[k]:
                 fig.draw_artist(artist)
-            self._background = canvas.copy_from_bbox(fig.bbox)
+            self._snapshots[k + 1] = canvas.copy_from_bbox(fig.bbox)
         for artist in self._art.get("dynamic", []):
             fig.draw_artist(artist)
         return fig
+
+    def _layers(self):
+        partial = self._art.get("partial", [])
+        if not partial:
+            return []
+        return list(partial) if isinstance(partial[0], (list, tuple)) else [partial]
 
     def _set_dpi(self, dpi):
         fig = self.figure
         if fig.dpi != dpi:
             fig.set_dpi(dpi)
-            self._background = self._base = None
+            self._snapshots = None
 
     def png(self, dpi=LIVE_DPI, colors=None, **values):
         """PNG bytes of the figure for the given control values (others unchanged).
