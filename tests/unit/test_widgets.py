@@ -184,3 +184,48 @@ def test_live_widget_redraws_when_a_slider_moves():
     slider = [w for w in box.children[0].children if w.description == "w1"][0]
     slider.value = -1.5
     assert image.value != before and np.isclose(fig.values["w1"], -1.5)
+
+
+# ---- fast redraws look like full redraws ---------------------------------------------------
+
+def _pixels(png):
+    from io import BytesIO
+
+    from PIL import Image
+    return np.asarray(Image.open(BytesIO(png)).convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("name", FIGURES[:7])
+def test_blitted_and_partial_redraws_match_a_fresh_full_draw(name):
+    fig = getattr(widgets, name)()
+    fig.png()
+    final = {}
+    for c in fig.controls:  # move every control away from its default, one after another
+        value = c.options[-1] if isinstance(c, core.Choice) else c.max if c.default != c.max else c.min
+        fig.png(**{c.name: value})
+        final[c.name] = value
+    moved = _pixels(fig.png())
+    fresh = _pixels(getattr(widgets, name)().png(**final))
+    assert moved.shape == fresh.shape
+    diff = np.abs(moved - fresh).max(axis=2)
+    assert (diff > 0).mean() < 0.001, f"{name}: {(diff > 0).mean():.2%} of pixels differ"
+
+
+def test_glyph_cache_canvas_draws_text_like_plain_agg():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from nnlib.widgets._fastagg import FastCanvasAgg
+
+    images = []
+    for canvas in (FigureCanvasAgg, FastCanvasAgg):
+        fig = Figure(figsize=(3, 1.5), dpi=80)
+        canvas(fig)
+        ax = fig.add_subplot()
+        ax.set_title("z¹ = W¹ a⁰ + b¹, $x_1$")
+        ax.text(0.1, 0.5, "0.123 -0.456\nabc", family="monospace")
+        fig.canvas.draw()
+        fig.canvas.draw()  # second draw uses the caches
+        images.append(np.asarray(fig.canvas.buffer_rgba()).astype(int))
+    diff = np.abs(images[0] - images[1]).max(axis=2)
+    assert (diff > 60).mean() < 0.005
