@@ -26,14 +26,26 @@ def tiny_model(w, b):
     return net
 
 
+_SHARED = []
+
+
+def _model_at(theta):
+    """One reused tiny model set to theta = (w, b) (building a Network per call is slow)."""
+    if not _SHARED:
+        _SHARED.append(tiny_model(0.0, 0.0))
+    net = _SHARED[0]
+    net.weights[0][0, 0], net.biases[0][0] = theta[0], theta[1]
+    return net
+
+
 def cost_at(theta, X=X_DATA, Y=Y_DATA):
     """The cost C(w, b) of the tiny model on (X, Y), theta = (w, b)."""
-    return tiny_model(*theta).cost_value(X, Y)
+    return _model_at(theta).cost_value(X, Y)
 
 
 def gradient_at(theta, X=X_DATA, Y=Y_DATA):
     """(dC/dw, dC/db) by nnlib's backpropagation, shape (2,)."""
-    nabla_w, nabla_b = tiny_model(*theta).backprop(X, Y)
+    nabla_w, nabla_b = _model_at(theta).backprop(X, Y)
     return np.array([nabla_w[0][0, 0], nabla_b[0][0]])
 
 

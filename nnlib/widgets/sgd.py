@@ -3,7 +3,7 @@ import numpy as np
 
 from ..sgd import sgd_step
 from .core import InteractiveFigure, Slider
-from .cost import B_RANGE, W_RANGE, tiny_model
+from .cost import B_RANGE, W_RANGE, cost_at, tiny_model
 
 N_EXAMPLES = 64
 N_UPDATES = 40
@@ -58,7 +58,7 @@ def _setup(fig):
     X, Y = sgd_data()
     ax, ax_steps, ax_seen = fig.subplots(1, 3, width_ratios=[1.2, 1, 1])
     ws, bs = np.linspace(*W_RANGE, 41), np.linspace(*B_RANGE, 41)
-    C = np.array([[tiny_model(w, b).cost_value(X, Y) for w in ws] for b in bs])
+    C = np.array([[cost_at((w, b), X, Y) for w in ws] for b in bs])
     ax.contour(ws, bs, C, levels=np.geomspace(C.min() + 1e-3, C.max(), 12), cmap="viridis", linewidths=0.7)
     ax.set(xlim=W_RANGE, ylim=B_RANGE, xlabel="w", ylabel="b")
     (mini,) = ax.plot([], [], "C3.-", lw=1, ms=3, label="mini-batch")
