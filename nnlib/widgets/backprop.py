@@ -3,7 +3,7 @@ import numpy as np
 
 from ..examples import small_example
 from ..gradcheck import check_gradients
-from ._diagram import diagram_artists, draw_diagram, update_diagram, vec
+from ._diagram import draw_diagram, update_diagram, vec
 from .core import InteractiveFigure, Slider
 
 STEP_TITLES = [
@@ -95,8 +95,10 @@ def _setup(fig):
     title = ax_net.text(0.0, 1.02, "", transform=ax_net.transAxes, fontsize=9, weight="bold")
     eq = ax_text.text(0.0, 1.0, "", transform=ax_text.transAxes, va="top", fontsize=9, color="C3")
     text = ax_text.text(0.0, 0.86, "", transform=ax_text.transAxes, va="top", fontsize=7.5, family="monospace")
-    return dict(diagram=diagram, title=title, eq=eq, text=text, cache={},
-                dynamic=diagram_artists(diagram) + [title, eq, text])
+    # Edges and their weight labels change only when another layer's edges are highlighted.
+    return dict(diagram=diagram, title=title, eq=eq, text=text, cache={}, edges_key=None,
+                partial=[diagram["edges"], *diagram["edge_labels"]],
+                dynamic=[diagram["nodes"], *diagram["labels"], title, eq, text])
 
 
 def _update(art, step, x1, x2):
@@ -106,6 +108,8 @@ def _update(art, step, x1, x2):
     state = art["cache"][key]
     acts, highlight, text, edges = _node_view(state, step)
     update_diagram(art["diagram"], state["net"].weights, acts, highlight, text, edges)
+    if art["edges_key"] != tuple(edges):
+        art["edges_key"], art["redraw_partial"] = tuple(edges), True
     name, equation = STEP_TITLES[step]
     art["title"].set_text(f"step {step}/{N_STEPS - 1}: {name}")
     art["eq"].set_text(f"equation: {equation}")

@@ -35,16 +35,17 @@ def _setup(fig):
                      fontsize=8)
     ax_text.set_axis_off()
     text = ax_text.text(0.0, 1.0, "", va="top", fontsize=7.5, family="monospace", transform=ax_text.transAxes)
-    # Edges and their labels change only with w11 (then everything is redrawn); the rest is blitted.
+    # Edges and their labels change only with w11 (then only they are redrawn); the rest is blitted.
     dynamic = [diagram["nodes"], *diagram["labels"], text]
-    return dict(diagram=diagram, text=text, w11=None, dynamic=dynamic)
+    return dict(diagram=diagram, text=text, w11=None, partial=[diagram["edges"], *diagram["edge_labels"]],
+                dynamic=dynamic)
 
 
 def _update(art, x1, x2, w11):
     state = forward_state(x1, x2, w11)
     net, trace = state["net"], state["trace"]
     if art["w11"] != w11:
-        art["w11"], art["redraw_all"] = w11, True
+        art["w11"], art["redraw_partial"] = w11, True
     update_diagram(art["diagram"], net.weights, trace.activations)
     art["text"].set_text(matrix_text(net, trace))
 
