@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from ._fastagg import FastCanvasAgg
 
 # Frames are small PNGs; this dpi keeps a figure's page weight well under 1.5 MB.
-STATIC_DPI = 60
+STATIC_DPI = 80
 LIVE_DPI = 80
 # Static frames are reduced to a palette of this many colours.
 STATIC_COLORS = 96
