@@ -140,40 +140,60 @@ def fill(student, master_nb):
 
 
 def test_grading_a_folder_gives_expected_scores_and_reasons(built, tmp_path):
+    """Every kind of bad submission gets the points it earned and a reason. Two loop forever (one in
+    an answer cell, one in a function the tests call) and each costs one timeout and a second grading."""
     name = "cost"
     student = nbformat.read(str(built[name][0]), as_version=4)
     full = fill(student, master(name))
     subs = tmp_path / "subs"
     subs.mkdir()
+
+    def variant(filename, edit):
+        nb = copy.deepcopy(full)
+        edit(nb)
+        nbformat.write(nb, str(subs / filename))
+
+    def replace_answer(nb, definition, source):
+        (cell,) = [c for c in nb.cells if definition in c.source and "grader" not in c.source]
+        cell.source = source(cell.source)
+
     nbformat.write(full, str(subs / "alice_full.ipynb"))
-    partial = copy.deepcopy(full)
-    for cell in partial.cells:
-        if "def batch_cost" in cell.source:
-            cell.source = "def batch_cost(A, Y):\n    ..."  # q2 unanswered
-    nbformat.write(partial, str(subs / "bob_partial.ipynb"))
-    crash = copy.deepcopy(full)
-    for cell in crash.cells:
-        if "def descend" in cell.source:
-            cell.source = "raise RuntimeError('I broke it')\n" + cell.source
-    nbformat.write(crash, str(subs / "carol_crash.ipynb"))
-    loop = copy.deepcopy(full)
-    for cell in loop.cells:
-        if "def descend" in cell.source:
-            cell.source = "while True:\n    pass\n" + cell.source
-    nbformat.write(loop, str(subs / "dan_loop.ipynb"))
+    variant("bob_partial.ipynb", lambda nb: replace_answer(  # q2 unanswered
+        nb, "def batch_cost", lambda s: "def batch_cost(A, Y):\n    ..."))
+    variant("carol_crash.ipynb", lambda nb: replace_answer(
+        nb, "def descend", lambda s: "raise RuntimeError('I broke it')\n" + s))
+    variant("dan_loop.ipynb", lambda nb: replace_answer(  # the answer cell to q4 never finishes
+        nb, "def descend", lambda s: "while True:\n    pass\n" + s))
     (subs / "erin_corrupt.ipynb").write_text('{"cells": [')
+    variant("frank_loop_in_function.ipynb", lambda nb: replace_answer(  # q4's tests never finish
+        nb, "def descend", lambda s: "def descend(x0, grad, eta, n_steps):\n    while True:\n        pass"))
+
+    def drop_q3(nb):  # answer and check cell of q3 deleted
+        nb.cells = [c for c in nb.cells if "def descent_step" not in c.source and 'grader.check("q3")' not in c.source]
+
+    variant("gina_missing.ipynb", drop_q3)
     out = tmp_path / "grades.csv"
-    grade.grade_folder(subs, autograder_dir=pathlib.Path(built[name][1]).parents[2], out=out, timeout=90,
-                       progress=False)
+    timeout = 40
+    grade.grade_folder(subs, autograder_dir=pathlib.Path(built[name][1]).parents[2], out=out, timeout=timeout,
+                       jobs=2, progress=False)
     with open(out, newline="") as f:
         rows = {r["submission"]: r for r in csv.DictReader(f)}
+    scores = {s: {k: float(v) for k, v in r.items() if k[0] == "q" or k == "total"} for s, r in rows.items()}
+    errors = {s: r["error"] for s, r in rows.items()}
     assert list(next(iter(rows.values()))) == ["submission", "q1", "q2", "q3", "q4", "total", "possible", "error"]
-    assert (float(rows["alice_full.ipynb"]["total"]), rows["alice_full.ipynb"]["error"]) == (8.0, "")
-    assert float(rows["bob_partial.ipynb"]["total"]) == 6.0 and float(rows["bob_partial.ipynb"]["q2"]) == 0.0
-    assert float(rows["carol_crash.ipynb"]["total"]) == 6.0 and float(rows["carol_crash.ipynb"]["q4"]) == 0.0
-    assert "RuntimeError: I broke it" in rows["carol_crash.ipynb"]["error"]
-    assert rows["dan_loop.ipynb"]["error"] == "timed out after 90 s"
-    assert float(rows["erin_corrupt.ipynb"]["total"]) == 0.0
-    assert rows["erin_corrupt.ipynb"]["error"].startswith("not a valid notebook")
+    assert scores["alice_full.ipynb"]["total"] == 8.0 and errors["alice_full.ipynb"] == ""
+    assert scores["bob_partial.ipynb"] == {"q1": 2.0, "q2": 0.0, "q3": 2.0, "q4": 2.0, "total": 6.0}
+    assert scores["carol_crash.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
+    assert "RuntimeError: I broke it" in errors["carol_crash.ipynb"]
+    assert scores["dan_loop.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
+    dan_cell = next(i for i, c in enumerate(full.cells) if "def descend" in c.source) + 1
+    assert errors["dan_loop.ipynb"].startswith(
+        f"timed out: cell {dan_cell} (while True:) did not finish within {timeout} s; graded without it"), errors
+    assert scores["erin_corrupt.ipynb"]["total"] == 0.0
+    assert errors["erin_corrupt.ipynb"].startswith("not a valid notebook")
+    assert scores["frank_loop_in_function.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
+    assert errors["frank_loop_in_function.ipynb"] == (
+        f"timed out: the tests of q4 did not finish within {timeout} s; q4 scored 0"), errors
+    assert scores["gina_missing.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 0.0, "q4": 2.0, "total": 6.0}
+    assert errors["gina_missing.ipynb"] == "missing questions: q3", errors
     assert all(float(r["possible"]) == 8.0 for r in rows.values())
-
