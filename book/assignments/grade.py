@@ -171,7 +171,8 @@ def _kill(proc, kernel_pgid):
 
 
 def _run_grading(notebook, autograder_zip, timeout, tmp):
-    """Grade ``notebook`` in a child process: ("done", stdout, stderr) or ("timeout", culprit, None)."""
+    """Grade ``notebook`` in a child process. Return ("done", (stdout, stderr)), or after a timeout
+    ("timeout", what was running: ("cell", index), ("test", question) or None)."""
     progress = pathlib.Path(tmp) / "progress.jsonl"
     progress.write_text("")
     cmd = [sys.executable, os.path.abspath(__file__), "--child", str(notebook), str(autograder_zip),
@@ -186,10 +187,10 @@ def _run_grading(notebook, autograder_zip, timeout, tmp):
     except subprocess.TimeoutExpired:
         kernel, culprit = _read_progress(progress)
         _kill(proc, kernel)
-        return "timeout", culprit, None
+        return "timeout", culprit
     kernel, _ = _read_progress(progress)
     _kill(proc, kernel)  # normally all gone already; a kernel left behind would keep running
-    return "done", out, err
+    return "done", (out, err)
 
 
 def _first_line(source):
@@ -234,10 +235,11 @@ def grade_one(submission, autograder_zip, questions, timeout, assignment):
         zip_path = os.path.abspath(autograder_zip)
         for attempt in range(MAX_GRADINGS):
             nbformat.write(nb, str(copy))
-            status, out, err = _run_grading(copy, zip_path, timeout, tmp)
+            status, value = _run_grading(copy, zip_path, timeout, tmp)
             if status == "done":
+                out, err = value
                 break
-            culprit = out  # ("cell", index) or ("test", question) or None
+            culprit = value
             if attempt == MAX_GRADINGS - 1 or culprit is None:
                 return {**row, "total": 0.0, "error": "; ".join(reasons + [f"timed out after {timeout:g} s"])}
             if culprit[0] == "test":
