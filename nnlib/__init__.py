@@ -24,7 +24,7 @@ from .data import (
     one_hot,
     train_test_split,
 )
-from .descent import classify_path, gradient_descent
+from .descent import classify_path, gradient_descent, zigzag_fraction
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .network import BackwardPass, ForwardPass, Network
 from .sgd import History, sgd_step, train
@@ -36,7 +36,7 @@ __all__ = [
     "COSTS", "CrossEntropyCost", "QuadraticCost", "get_cost",
     "load_digits", "make_circles", "make_moons", "make_spirals", "make_toy", "make_xor",
     "one_hot", "train_test_split",
-    "classify_path", "gradient_descent",
+    "classify_path", "gradient_descent", "zigzag_fraction",
     "check_gradients", "numerical_gradient", "relative_error",
     "BackwardPass", "ForwardPass", "Network",
     "History", "sgd_step", "train",

@@ -72,7 +72,23 @@ def classify_path(path, values, tolerance=1e-3):
     lengths = np.linalg.norm(steps, axis=1)
     if lengths[0] == 0 or lengths[-1] <= tolerance * lengths[0]:
         return "converged"
-    turns = np.sum(steps[1:] * steps[:-1], axis=1) < 0  # consecutive steps reversing direction
-    if turns.size and turns.mean() > 0.5:
+    if zigzag_fraction(path) > 0.5:
         return "oscillating"
     return "crawling"
+
+
+def zigzag_fraction(path):
+    """Fraction of consecutive steps of ``path`` that reverse direction (negative dot product).
+
+    Parameters
+    ----------
+    path : ndarray of shape (k + 1,) or (k + 1, d)
+
+    Returns
+    -------
+    float in [0, 1]; 0 for a path of fewer than three points.
+    """
+    steps = np.diff(np.asarray(path, dtype=float).reshape(len(path), -1), axis=0)  # (k, d)
+    if len(steps) < 2:
+        return 0.0
+    return float(np.mean(np.sum(steps[1:] * steps[:-1], axis=1) < 0))

@@ -6,7 +6,7 @@ steep and shallow directions make learning rates crawl, converge, oscillate or d
 """
 import numpy as np
 
-from ..descent import classify_path, gradient_descent
+from ..descent import classify_path, gradient_descent, zigzag_fraction
 from ..network import Network
 from .core import InteractiveFigure, Slider
 
@@ -84,14 +84,6 @@ def descent_state(w0, b0, eta, n_steps):
     if verdict == "converged" and zigzag_fraction(path) > 0.5:
         verdict = "oscillating, then converged"
     return {"path": path, "costs": costs, "verdict": verdict}
-
-
-def zigzag_fraction(path):
-    """Fraction of consecutive steps that reverse direction (negative dot product), 0 for < 3 points."""
-    steps = np.diff(np.asarray(path, dtype=float).reshape(len(path), -1), axis=0)  # (k, d)
-    if len(steps) < 2:
-        return 0.0
-    return float(np.mean(np.sum(steps[1:] * steps[:-1], axis=1) < 0))
 
 
 def _contours(ax):

@@ -46,3 +46,11 @@ def test_bad_arguments():
         gradient_descent(bowl_grad, [1.0, 1.0], eta=0.1, n_steps=-1)
     with pytest.raises(ValueError, match=r"x0 must contain only finite numbers"):
         gradient_descent(bowl_grad, [np.nan, 1.0], eta=0.1, n_steps=3)
+
+
+def test_zigzag_fraction_counts_reversing_steps():
+    from nnlib import zigzag_fraction
+
+    assert zigzag_fraction(np.array([0.0, 1.0, 0.5, 0.75])) == 1.0  # every step reverses the last
+    assert zigzag_fraction(np.array([0.0, 1.0, 2.0, 2.5])) == 0.0  # steady progress
+    assert zigzag_fraction(np.array([0.0, 1.0])) == 0.0  # too short to turn
