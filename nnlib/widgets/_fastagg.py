@@ -9,9 +9,15 @@ it relies on private matplotlib internals, so any failure falls back to the stoc
 """
 import math
 
+import matplotlib
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
-from matplotlib.ft2font import LoadFlags, RenderMode  # noqa: F401  (present in matplotlib >= 3.10)
+
+if tuple(int(part) for part in matplotlib.__version__.split(".")[:2]) < (3, 11):
+    # widgets.core then uses matplotlib's own FigureCanvasAgg
+    raise ImportError(f"the glyph cache needs matplotlib >= 3.11, found {matplotlib.__version__}")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag  # noqa: E402
+from matplotlib.ft2font import LoadFlags, RenderMode  # noqa: E402, F401
 
 _GLYPHS = {}
 _MAX_GLYPHS = 50_000

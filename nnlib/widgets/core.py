@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._fastagg import FastCanvasAgg
+try:  # matplotlib >= 3.11: an Agg canvas that caches rendered glyphs (see _fastagg)
+    from ._fastagg import FastCanvasAgg as _Canvas
+except ImportError:  # older matplotlib: the stock Agg canvas, slower to redraw text
+    from matplotlib.backends.backend_agg import FigureCanvasAgg as _Canvas
 
 # Frames are small PNGs; this dpi keeps a figure's page weight well under 1.5 MB.
 STATIC_DPI = 80
@@ -136,7 +139,7 @@ class InteractiveFigure:
         """The matplotlib Figure (Agg canvas, not registered with pyplot), built on first use."""
         if self._fig is None:
             self._fig = Figure(figsize=self.figsize, layout="constrained", dpi=LIVE_DPI)
-            FastCanvasAgg(self._fig)
+            _Canvas(self._fig)
             self._art = self.setup(self._fig)
             self.update(self._art, **self.values)
             self._fig.canvas.draw()

@@ -215,7 +215,8 @@ def test_glyph_cache_canvas_draws_text_like_plain_agg():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from nnlib.widgets._fastagg import FastCanvasAgg
+    FastCanvasAgg = pytest.importorskip("nnlib.widgets._fastagg", reason="needs matplotlib >= 3.11",
+                                        exc_type=ImportError).FastCanvasAgg
 
     images = []
     for canvas in (FigureCanvasAgg, FastCanvasAgg):
