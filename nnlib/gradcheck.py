@@ -72,7 +72,7 @@ class GradientCheck:
 
 
 def check_gradients(net, X, Y, eps=1e-6):
-    """Compare ``net.backprop(X, Y)`` with finite differences of ``net.cost_value(X, Y)``.
+    """Compare ``net.backprop(X, Y)`` with finite differences of ``net.cost(X, Y)``.
 
     The network's parameters are restored afterwards.
 
@@ -86,7 +86,7 @@ def check_gradients(net, X, Y, eps=1e-6):
 
     def cost_at(params):
         net.set_params(params)
-        return net.cost_value(X, Y)
+        return net.cost(X, Y)
 
     try:
         numeric = numerical_gradient(cost_at, theta, eps)

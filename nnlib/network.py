@@ -108,6 +108,10 @@ class Network:
         ``weights[l - 1]`` is W^l, of shape ``(sizes[l], sizes[l - 1])``; row j, column k is w^l_jk.
     biases : list of ndarray
         ``biases[l - 1]`` is b^l, of shape ``(sizes[l],)``.
+    activation, output_activation : Activation
+    cost_function : QuadraticCost or CrossEntropyCost
+        The cost as a function of outputs and targets; :meth:`cost` applies it to the
+        network's outputs for inputs ``X``.
     """
 
     def __init__(self, sizes, activation="sigmoid", cost="quadratic", seed=None, output_activation=None):
@@ -118,8 +122,8 @@ class Network:
         self.output_activation = get_activation(
             activation if output_activation is None else output_activation
         )
-        self.cost = get_cost(cost)
-        if self.cost is CrossEntropyCost:
+        self.cost_function = get_cost(cost)
+        if self.cost_function is CrossEntropyCost:
             low, high = self.output_activation.output_range
             if low < 0 or high > 1:
                 raise ValueError(
@@ -141,7 +145,7 @@ class Network:
             extra = f", output_activation={self.output_activation.name!r}"
         return (
             f"Network({self.sizes}, activation={self.activation.name!r}, "
-            f"cost={self.cost.name!r}{extra})"
+            f"cost={self.cost_function.name!r}{extra})"
         )
 
     # ---- parameters ---------------------------------------------------------------------
@@ -211,15 +215,15 @@ class Network:
 
     # ---- cost ---------------------------------------------------------------------------
 
-    def cost_value(self, X, Y):
+    def cost(self, X, Y):
         """The cost C of the batch: the mean over examples of the per-example cost C_x, a float."""
         X, Y = self._check_XY(X, Y)
-        return self.cost.value(self._forward(np.atleast_2d(X)).output, np.atleast_2d(Y))
+        return self.cost_function.value(self._forward(np.atleast_2d(X)).output, np.atleast_2d(Y))
 
     # ---- backpropagation ----------------------------------------------------------------
 
     def backprop(self, X, Y):
-        """Gradients of :meth:`cost_value` ``(X, Y)`` with respect to every weight and bias.
+        """Gradients of :meth:`cost` ``(X, Y)`` with respect to every weight and bias.
 
         Parameters
         ----------
@@ -257,7 +261,7 @@ class Network:
         scale = 1.0 / Y.shape[0] if scale is None else scale
         L = self.L
         deltas, nabla_w, nabla_b = [None] * L, [None] * L, [None] * L
-        delta = self.cost.output_delta(trace.zs[-1], trace.activations[-1], Y, self.output_activation)
+        delta = self.cost_function.output_delta(trace.zs[-1], trace.activations[-1], Y, self.output_activation)
         for l in range(L, 0, -1):  # l = L, L-1, ..., 1; list index l - 1
             if l < L:
                 # f'(z^l) from a^l = f(z^l), already computed by the forward pass
@@ -299,7 +303,7 @@ class Network:
 
     def _check_Y(self, Y, name="Y"):
         Y = as_float_array(name, Y, ndim=(1, 2), width=self.sizes[-1], width_name="sizes[-1], the output layer")
-        if self.cost is CrossEntropyCost and Y.size and (Y.min() < 0 or Y.max() > 1):
+        if self.cost_function is CrossEntropyCost and Y.size and (Y.min() < 0 or Y.max() > 1):
             raise ValueError(f"{name} must lie in [0, 1] for the cross-entropy cost, got values from {Y.min()} to {Y.max()}")
         return Y
 

@@ -134,5 +134,5 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
 def _record(net, X, Y, costs, accuracies):
     """Append the cost and accuracy of ``net`` on (X, Y), from one forward pass."""
     A = net._forward(X).output
-    costs.append(net.cost.value(A, Y))
+    costs.append(net.cost_function.value(A, Y))
     accuracies.append(float(np.mean(_labels(A) == _labels(Y))))

@@ -30,7 +30,7 @@ def backprop_state(x1=0.5, x2=0.8):
     net, x, y = small_example()
     x = np.array([x1, x2], dtype=float)
     return {"net": net, "x": x, "y": y, "forward": net.forward_pass(x), "backward": net.backward_pass(x, y),
-            "cost": net.cost_value(x, y), "check": check_gradients(net, x, y)}
+            "cost": net.cost(x, y), "check": check_gradients(net, x, y)}
 
 
 def step_lines(state, step):

@@ -40,7 +40,7 @@ def _model_at(theta):
 
 def cost_at(theta, X=X_DATA, Y=Y_DATA):
     """The cost C(w, b) of the tiny model on (X, Y), theta = (w, b)."""
-    return _model_at(theta).cost_value(X, Y)
+    return _model_at(theta).cost(X, Y)
 
 
 def gradient_at(theta, X=X_DATA, Y=Y_DATA):

@@ -27,7 +27,7 @@ def run_sgd(batch_size, eta, n_updates=N_UPDATES, seed=0):
     X, Y = sgd_data()
     rng = np.random.default_rng(seed)
     net = tiny_model(*START)
-    path, costs, seen = [START], [net.cost_value(X, Y)], [0]
+    path, costs, seen = [START], [net.cost(X, Y)], [0]
     order, k = rng.permutation(N_EXAMPLES), 0
     for _ in range(n_updates):
         if k >= N_EXAMPLES:
@@ -36,7 +36,7 @@ def run_sgd(batch_size, eta, n_updates=N_UPDATES, seed=0):
         k += batch_size
         sgd_step(net, X[batch], Y[batch], eta)
         path.append((net.weights[0][0, 0], net.biases[0][0]))
-        costs.append(net.cost_value(X, Y))
+        costs.append(net.cost(X, Y))
         seen.append(seen[-1] + len(batch))
     return {"path": np.array(path), "costs": np.array(costs), "seen": np.array(seen)}
 

@@ -23,7 +23,7 @@ class TrainingRun:
         self.net, self.X, self.Y, self.eta, self.validation = net, X, Y, eta, validation
         self.rng = np.random.default_rng(seed)  # one generator: chunked training = one long run
         self.params = [net.get_params()]
-        self.cost = [net.cost_value(X, Y)]
+        self.cost = [net.cost(X, Y)]
         self.accuracy = [net.accuracy(X, Y)]
         self.val_accuracy = [net.accuracy(*validation)] if validation is not None else []
 

@@ -31,7 +31,7 @@ def test_hand_worked_forward_pass():
 
 def test_hand_worked_cost():
     # C = 1/2 (0.6864329647 - 1)^2 = 0.0491621428
-    assert hand_worked_network().cost_value(X, Y) == pytest.approx(0.0491621428, rel=1e-8)
+    assert hand_worked_network().cost(X, Y) == pytest.approx(0.0491621428, rel=1e-8)
 
 
 def test_hand_worked_backward_pass():
@@ -162,7 +162,7 @@ def test_bad_Y_and_mismatched_lengths():
     with pytest.raises(ValueError, match=r"X and Y must hold the same number of examples, got X of shape \(3, 4\) and Y of shape \(2, 2\)"):
         net.backprop(np.zeros((3, 4)), np.zeros((2, 2)))
     with pytest.raises(ValueError, match=r"Y must contain only finite numbers"):
-        net.cost_value(np.zeros((1, 4)), np.array([[np.nan, 0.0]]))
+        net.cost(np.zeros((1, 4)), np.array([[np.nan, 0.0]]))
     with pytest.raises(ValueError, match=r"X must hold at least one example"):
         net.backprop(np.zeros((0, 4)), np.zeros((0, 2)))
 
@@ -170,7 +170,7 @@ def test_bad_Y_and_mismatched_lengths():
 def test_cross_entropy_targets_must_lie_in_zero_one():
     net = Network([2, 1], cost="cross_entropy", seed=0)
     with pytest.raises(ValueError, match=r"Y must lie in \[0, 1\] for the cross-entropy cost, got values from 0.0 to 2.0"):
-        net.cost_value(np.zeros((2, 2)), np.array([[0.0], [2.0]]))
+        net.cost(np.zeros((2, 2)), np.array([[0.0], [2.0]]))
 
 
 def test_trace_layer_index_out_of_range():

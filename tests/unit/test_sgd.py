@@ -23,9 +23,9 @@ def test_sgd_step_moves_each_parameter_by_minus_eta_times_its_gradient():
 
 def test_a_small_step_lowers_the_cost():
     net, X, Y = small_problem()
-    before = net.cost_value(X, Y)
+    before = net.cost(X, Y)
     sgd_step(net, X, Y, eta=0.1)
-    assert net.cost_value(X, Y) < before
+    assert net.cost(X, Y) < before
 
 
 def test_full_batch_training_equals_repeated_full_batch_steps():
@@ -67,7 +67,7 @@ def test_train_is_repeatable_with_a_seed_and_records_history():
     assert isinstance(h_a, History) and h_a.epochs == 4
     assert len(h_a.accuracy) == len(h_a.val_cost) == len(h_a.val_accuracy) == len(h_a.seconds) == 4
     assert h_b.val_cost == [] and calls == [1, 2, 3, 4]
-    assert h_a.cost[-1] == pytest.approx(net_a.cost_value(X, Y))
+    assert h_a.cost[-1] == pytest.approx(net_a.cost(X, Y))
 
 
 def test_zero_epochs_changes_nothing():
