@@ -256,7 +256,8 @@ def main():
           f"best runs give {best['nnlib'] / best['floor']:.2f}x)")
     share = float(np.median(update_share))
     print(f"      (nnlib's updates alone, as timed by train itself, take {share * ratio['floor']:.2f}x the floor's "
-          f"time;\n       the other {1 - share:.0%} of nnlib's time is almost all the history recorded after each epoch)")
+          f"time;\n       the other {1 - share:.0%} of nnlib's time is almost all the history recorded "
+          f"after each epoch)")
     print(f"\nFor scale, no target: nnlib is {ratio['textbook']:.1f}x faster than the per-example loop written "
           f"with numpy,\nand the floor itself is {best['textbook'] / best['floor']:.1f}x faster than it "
           f"(numpy's per-call overhead sets that limit; see the docstring).")
