@@ -24,27 +24,27 @@ def master(name):
     return nbformat.read(str(build.MASTERS / f"{name}.ipynb"), as_version=4)
 
 
-def solution_cells(nb):
-    """The code cells between the raw `# BEGIN SOLUTION` / `# END SOLUTION` cells."""
+def code_cells_between(nb, block):
+    """Sources of the code cells between the raw `# BEGIN <block>` / `# END <block>` cells."""
+    begin, end = f"# BEGIN {block}", f"# END {block}"
     cells, inside = [], False
     for cell in nb.cells:
-        if cell.cell_type == "raw" and cell.source.strip() in ("# BEGIN SOLUTION", "# END SOLUTION"):
-            inside = cell.source.strip() == "# BEGIN SOLUTION"
+        if cell.cell_type == "raw" and cell.source.strip() in (begin, end):
+            inside = cell.source.strip() == begin
         elif inside and cell.cell_type == "code":
             cells.append(cell.source)
     return cells
 
 
+def solution_cells(nb):
+    """The code cells between the raw `# BEGIN SOLUTION` / `# END SOLUTION` cells."""
+    return code_cells_between(nb, "SOLUTION")
+
+
 def question_tests(nb):
     """(source, hidden) for every test cell."""
-    cells, inside = [], False
-    for cell in nb.cells:
-        if cell.cell_type == "raw" and cell.source.strip() in ("# BEGIN TESTS", "# END TESTS"):
-            inside = cell.source.strip() == "# BEGIN TESTS"
-        elif inside and cell.cell_type == "code":
-            hidden = cell.source.startswith("# HIDDEN")
-            cells.append((cell.source.removeprefix("# HIDDEN\n"), hidden))
-    return cells
+    return [(source.removeprefix("# HIDDEN\n"), source.startswith("# HIDDEN"))
+            for source in code_cells_between(nb, "TESTS")]
 
 
 def strip_markers(source):
