@@ -35,21 +35,31 @@ def sgd_step(net, X_batch, Y_batch, eta):
 
 
 def _step(net, X, Y, eta):
-    """sgd_step without the input checks, for the training loop."""
+    """sgd_step without the input checks, for the training loop; returns a^L from before the step."""
+    trace = net._forward(X)
     # Backprop scales its summed gradients by eta/n: that is eta times the mean gradient.
-    steps = net._backward(net._forward(X), Y, scale=eta / X.shape[0])
+    steps = net._backward(trace, Y, scale=eta / X.shape[0])
     for W, b, step_w, step_b in zip(net.weights, net.biases, steps.nabla_w, steps.nabla_b):
         W -= step_w
         b -= step_b
+    return trace.activations[-1]
 
 
 @dataclass
 class History:
     """What :func:`train` recorded, one entry per epoch (all lists of float).
 
-    ``cost`` and ``accuracy`` are measured on the training set after each epoch;
-    ``val_cost`` and ``val_accuracy`` on the validation set, when one was given;
-    ``seconds`` is the wall time of each epoch's updates.
+    ``cost`` and ``accuracy`` are on the training set *during* the epoch: every example is
+    scored with the output the network gave it in its mini-batch's forward pass, just before
+    that mini-batch's step, and the epoch's entry is the mean over all examples. Scikit-learn's
+    ``loss_curve_`` and Keras's training loss are measured the same way. It costs almost
+    nothing, because training computes those outputs anyway, but the network changes during the
+    epoch, so the entry trails the network's state at the end of the epoch (most in the first
+    epochs). For the exact cost of the trained network, call ``net.cost(X, Y)``.
+
+    ``val_cost`` and ``val_accuracy`` are measured on the validation set *after* each epoch
+    (when one was given), with one extra forward pass; ``seconds`` is the wall time of each
+    epoch's updates.
     """
 
     cost: list = field(default_factory=list)
@@ -81,7 +91,7 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
     seed : int, numpy.random.Generator or None
         Seeds the shuffling, so a seeded run is repeatable.
     validation : (X_val, Y_val) or None
-        Also record cost and accuracy on this set after each epoch.
+        Also record cost and accuracy on this set after each epoch (exact, one forward pass).
     progress : bool
         Show a progress bar (tqdm) over the epochs.
     callback : callable or None
@@ -90,6 +100,8 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
     Returns
     -------
     History
+        Per epoch: cost and accuracy on the training set, averaged over the epoch as its
+        mini-batches went by; on the validation set, after the epoch (see :class:`History`).
     """
     X, Y = net._check_XY(X, Y)
     if X.ndim != 2:
@@ -115,10 +127,11 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
         start = time.perf_counter()
         order = rng.permutation(n)
         X_shuffled, Y_shuffled = X[order], Y[order]
+        outputs = []  # each mini-batch's a^L, computed for its step (before the update)
         for k in range(0, n, batch_size):
-            _step(net, X_shuffled[k:k + batch_size], Y_shuffled[k:k + batch_size], eta)
+            outputs.append(_step(net, X_shuffled[k:k + batch_size], Y_shuffled[k:k + batch_size], eta))
         history.seconds.append(time.perf_counter() - start)
-        _record(net, X, Y, history.cost, history.accuracy)
+        _append_scores(net, np.concatenate(outputs), Y_shuffled, history.cost, history.accuracy)
         if validation is not None:
             _record(net, X_val, Y_val, history.val_cost, history.val_accuracy)
         if bar is not None:
@@ -133,6 +146,10 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
 
 def _record(net, X, Y, costs, accuracies):
     """Append the cost and accuracy of ``net`` on (X, Y), from one forward pass."""
-    A = net._forward(X).output
+    _append_scores(net, net._forward(X).output, Y, costs, accuracies)
+
+
+def _append_scores(net, A, Y, costs, accuracies):
+    """Append the cost and accuracy of outputs ``A`` against targets ``Y``."""
     costs.append(net.cost_function.value(A, Y))
     accuracies.append(float(np.mean(_labels(A) == _labels(Y))))

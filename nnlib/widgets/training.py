@@ -28,9 +28,11 @@ class TrainingRun:
         self.val_accuracy = [net.accuracy(*validation)] if validation is not None else []
 
     def _record(self, epoch, net, history):
+        # The figure shows the network *after* each epoch, so score that network exactly
+        # (history.cost is the running mean during the epoch).
         self.params.append(net.get_params())
-        self.cost.append(history.cost[-1])
-        self.accuracy.append(history.accuracy[-1])
+        self.cost.append(net.cost(self.X, self.Y))
+        self.accuracy.append(net.accuracy(self.X, self.Y))
         if self.validation is not None:
             self.val_accuracy.append(history.val_accuracy[-1])
 

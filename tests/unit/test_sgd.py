@@ -67,7 +67,39 @@ def test_train_is_repeatable_with_a_seed_and_records_history():
     assert isinstance(h_a, History) and h_a.epochs == 4
     assert len(h_a.accuracy) == len(h_a.val_cost) == len(h_a.val_accuracy) == len(h_a.seconds) == 4
     assert h_b.val_cost == [] and calls == [1, 2, 3, 4]
-    assert h_a.cost[-1] == pytest.approx(net_a.cost(X, Y))
+    # validation scores are exact: the network after the epoch, on the validation set
+    assert h_a.val_cost[-1] == pytest.approx(net_a.cost(X[:4], Y[:4]), rel=1e-12)
+    assert h_a.val_accuracy[-1] == net_a.accuracy(X[:4], Y[:4])
+
+
+def test_training_scores_are_the_mean_over_the_epoch_of_each_batch_before_its_step():
+    # Replay train by hand: same shuffles, and score every mini-batch just before its step.
+    X, y = make_xor(n_samples=40, noise=0.2, seed=1)
+    Y = one_hot(y, 2)
+    net, replay = Network([2, 5, 2], seed=4), Network([2, 5, 2], seed=4)
+    history = train(net, X, Y, epochs=3, batch_size=7, eta=2.0, seed=5)  # 40 = 5 * 7 + 5
+    rng = np.random.default_rng(5)
+    for epoch in range(3):
+        order = rng.permutation(len(X))
+        costs, hits = [], []
+        for k in range(0, len(X), 7):
+            rows = order[k:k + 7]
+            costs.append(replay.cost(X[rows], Y[rows]) * len(rows))  # a batch's cost is a mean
+            hits.append(replay.accuracy(X[rows], Y[rows]) * len(rows))
+            sgd_step(replay, X[rows], Y[rows], eta=2.0)
+        assert history.cost[epoch] == pytest.approx(sum(costs) / len(X), rel=1e-12)
+        assert history.accuracy[epoch] == pytest.approx(sum(hits) / len(X), rel=1e-12)
+    np.testing.assert_array_equal(net.get_params(), replay.get_params())
+
+
+def test_full_batch_training_scores_are_those_before_each_step():
+    # With batch_size = n there is one step per epoch, scored on the network before it.
+    net, X, Y = small_problem()
+    before = []
+    history = train(net, X, Y, epochs=3, batch_size=len(X), eta=1.0, seed=0,
+                    callback=lambda epoch, n, h: before.append(n.cost(X, Y)))
+    fresh, _, _ = small_problem()
+    assert history.cost == pytest.approx([fresh.cost(X, Y)] + before[:-1], rel=1e-12)
 
 
 def test_zero_epochs_changes_nothing():
