@@ -8,7 +8,7 @@ import numpy as np
 
 from ..data import load_digits, make_toy
 from ..network import Network
-from ..sgd import train
+from ..sgd import _record, train
 from .core import Choice, InteractiveFigure, Slider
 
 DATASETS = ["xor", "moons", "circles", "spirals"]
@@ -23,16 +23,15 @@ class TrainingRun:
         self.net, self.X, self.Y, self.eta, self.validation = net, X, Y, eta, validation
         self.rng = np.random.default_rng(seed)  # one generator: chunked training = one long run
         self.params = [net.get_params()]
-        self.cost = [net.cost(X, Y)]
-        self.accuracy = [net.accuracy(X, Y)]
+        self.cost, self.accuracy = [], []
+        _record(net, X, Y, self.cost, self.accuracy)
         self.val_accuracy = [net.accuracy(*validation)] if validation is not None else []
 
-    def _record(self, epoch, net, history):
+    def _after_epoch(self, epoch, net, history):
         # The figure shows the network *after* each epoch, so score that network exactly
-        # (history.cost is the running mean during the epoch).
+        # (history.cost is the running mean during the epoch): one forward pass for both.
         self.params.append(net.get_params())
-        self.cost.append(net.cost(self.X, self.Y))
-        self.accuracy.append(net.accuracy(self.X, self.Y))
+        _record(net, self.X, self.Y, self.cost, self.accuracy)
         if self.validation is not None:
             self.val_accuracy.append(history.val_accuracy[-1])
 
@@ -42,7 +41,7 @@ class TrainingRun:
         if missing > 0:
             self.net.set_params(self.params[-1])
             train(self.net, self.X, self.Y, missing, BATCH_SIZE, self.eta, seed=self.rng,
-                  validation=self.validation, callback=self._record)
+                  validation=self.validation, callback=self._after_epoch)
         self.net.set_params(self.params[epoch])
         return self.net
 
