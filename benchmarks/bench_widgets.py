@@ -21,7 +21,7 @@ import time
 import numpy as np
 
 from nnlib import widgets
-from nnlib.widgets.core import Choice
+from nnlib.widgets import Choice
 
 LIVE = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape", "descent_path",
         "backprop_stepper", "sgd_vs_full_batch"]

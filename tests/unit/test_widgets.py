@@ -41,6 +41,14 @@ def test_activation_state_step_has_zero_slope_and_is_all_saturated():
     assert sig["saturated"][0] and not sig["saturated"][len(sig["zs"]) // 2]
 
 
+def test_leaky_relu_negative_side_is_not_shaded_but_relu_negative_side_is():
+    # issue 12 item 13: leaky ReLU keeps a slope of 0.01 for z < 0, which is its whole point
+    leaky, relu = activations.activation_state("leaky_relu"), activations.activation_state("relu")
+    negative = leaky["zs"] < 0
+    assert not leaky["saturated"].any()
+    assert relu["saturated"][negative].all() and not relu["saturated"][~negative].any()
+
+
 def test_forward_state_is_the_example_networks_forward_pass():
     net, x, _ = small_example()
     state = notation.forward_state(*x)
@@ -48,6 +56,7 @@ def test_forward_state_is_the_example_networks_forward_pass():
     changed = notation.forward_state(*x, w11=-1.0)
     assert np.isclose(changed["trace"].z(1)[0], -1.0 * 0.5 + 0.4 * 0.8 + 0.1)
     assert "z¹ = [0.470, -0.190, 0.070]" in notation.matrix_text(state["net"], state["trace"])
+    assert np.isclose(notation.forward_state(*x)["trace"].z(1)[0], 0.47)  # the cached state was not changed
 
 
 def test_cost_landscape_gradient_matches_finite_differences():
@@ -135,6 +144,7 @@ def test_every_grid_point_draws_a_distinct_frame(name):
     fig, frames = _frames(name)
     assert len(frames) == len(fig.static_grid())
     assert all(png.startswith(b"\x89PNG") for png in frames.values())
+    assert len(set(frames.values())) == len(frames), f"{name}: some grid points draw the same frame"
 
 
 @pytest.mark.parametrize("name", FIGURES)
@@ -155,9 +165,9 @@ def test_frame_for_values_is_the_one_drawn_for_them(name):
     fig, frames = _frames(name)
     grid = fig.static_grid()
     point = grid[len(grid) // 2]
-    key = "_".join(str(core._index_of(c.static_values(), point[c.name])) for c in fig.controls)
+    key = "_".join(str(controls.index_of(c.static_values(), point[c.name])) for c in fig.controls)
     fresh = getattr(widgets, name)()
-    assert fresh.png(dpi=core.STATIC_DPI, colors=core.STATIC_COLORS, **point) == frames[key]
+    assert fresh.png(colors=export.STATIC_COLORS, **point) == frames[key]
 
 
 def test_html_export_is_self_contained_and_holds_every_frame():
@@ -166,8 +176,43 @@ def test_html_export_is_self_contained_and_holds_every_frame():
     assert 'id="bp-test"' in page and "<script" in page
     assert not re.search(r"<script[^>]+src=", page) and "http" not in page
     frames = json.loads(re.search(r'class="nnlib-frames">(.*?)</script>', page).group(1))
-    assert len(frames) == backprop.N_STEPS
-    assert base64.b64decode(frames["0_0_0"]).startswith(b"\x89PNG")
+    assert len(frames) == backprop.N_STEPS * 2 * 2
+    prefix = "data:image/png;base64,"  # complete img sources: a build step may swap in URLs
+    assert all(src.startswith(prefix) for src in frames.values())
+    assert base64.b64decode(frames["0_0_0"][len(prefix):]).startswith(b"\x89PNG")
+
+
+def test_fixed_controls_are_shown_as_text_not_as_disabled_sliders():
+    page = widgets.neuron_playground().to_html(element_id="np-test")
+    assert "disabled" not in page
+    fixed = re.search(r'<p class="nnlib-fixed"[^>]*>(.*?)</p>', page).group(1)
+    assert "running notebook" in fixed and "x1 = 0.5" in fixed and "w2 = -1" in fixed
+    # every moving control has a visible label tied to it, and its value is announced
+    for name in ("w1", "b", "activation"):
+        assert f'<label for="np-test-{name}">' in page and f'id="np-test-{name}"' in page
+    assert 'aria-valuetext="1"' in page
+
+
+def test_a_redraw_naming_an_unknown_layer_fails_when_the_figure_is_built():
+    fig = widgets.activation_explorer()
+    fig.controls[1].redraw = "curve"  # misspelt "curves"
+    with pytest.raises(ValueError, match=r"redraw must be 'dynamic', 'all' or a layer name \['z range', 'curves'\]"):
+        fig.png()
+
+
+def test_no_figure_module_imports_another_figure_module():
+    import ast
+    import pathlib
+
+    shared = {"controls", "figure", "drawing", "export", "diagram", "tiny_model"}
+    folder = pathlib.Path(widgets.__file__).parent
+    for path in folder.glob("*.py"):
+        if path.stem in shared | {"__init__"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                assert set(names) <= shared, f"{path.name} imports {names}"
 
 
 def test_mimebundle_without_kernel_has_html_and_text():
@@ -201,7 +246,7 @@ def test_blitted_and_partial_redraws_match_a_fresh_full_draw(name):
     fig.png()
     final = {}
     for c in fig.controls:  # move every control away from its default, one after another
-        value = c.options[-1] if isinstance(c, core.Choice) else c.max if c.default != c.max else c.min
+        value = c.options[-1] if isinstance(c, controls.Choice) else c.max if c.default != c.max else c.min
         fig.png(**{c.name: value})
         final[c.name] = value
     moved = _pixels(fig.png())
@@ -209,24 +254,3 @@ def test_blitted_and_partial_redraws_match_a_fresh_full_draw(name):
     assert moved.shape == fresh.shape
     diff = np.abs(moved - fresh).max(axis=2)
     assert (diff > 0).mean() < 0.001, f"{name}: {(diff > 0).mean():.2%} of pixels differ"
-
-
-def test_glyph_cache_canvas_draws_text_like_plain_agg():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    FastCanvasAgg = pytest.importorskip("nnlib.widgets._fastagg", reason="needs matplotlib >= 3.11",
-                                        exc_type=ImportError).FastCanvasAgg
-
-    images = []
-    for canvas in (FigureCanvasAgg, FastCanvasAgg):
-        fig = Figure(figsize=(3, 1.5), dpi=80)
-        canvas(fig)
-        ax = fig.add_subplot()
-        ax.set_title("z¹ = W¹ a⁰ + b¹, $x_1$")
-        ax.text(0.1, 0.5, "0.123 -0.456\nabc", family="monospace")
-        fig.canvas.draw()
-        fig.canvas.draw()  # second draw uses the caches
-        images.append(np.asarray(fig.canvas.buffer_rgba()).astype(int))
-    diff = np.abs(images[0] - images[1]).max(axis=2)
-    assert (diff > 60).mean() < 0.005
