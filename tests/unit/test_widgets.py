@@ -13,7 +13,7 @@ import pytest
 import nnlib
 from nnlib import widgets
 from nnlib.examples import small_example
-from nnlib.widgets import activations, backprop, cost, core, neurons, notation, sgd, training
+from nnlib.widgets import activations, backprop, controls, cost, export, neurons, notation, sgd, training
 
 FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
            "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
@@ -44,9 +44,9 @@ def test_activation_state_step_has_zero_slope_and_is_all_saturated():
 def test_leaky_relu_negative_side_is_not_shaded_but_relu_negative_side_is():
     # issue 12 item 13: leaky ReLU keeps a slope of 0.01 for z < 0, which is its whole point
     leaky, relu = activations.activation_state("leaky_relu"), activations.activation_state("relu")
-    negative = leaky["zs"] < 0
+    negative, positive = leaky["zs"] < 0, leaky["zs"] > 0
     assert not leaky["saturated"].any()
-    assert relu["saturated"][negative].all() and not relu["saturated"][~negative].any()
+    assert relu["saturated"][negative].all() and not relu["saturated"][positive].any()
 
 
 def test_forward_state_is_the_example_networks_forward_pass():
@@ -254,3 +254,87 @@ def test_blitted_and_partial_redraws_match_a_fresh_full_draw(name):
     assert moved.shape == fresh.shape
     diff = np.abs(moved - fresh).max(axis=2)
     assert (diff > 0).mean() < 0.001, f"{name}: {(diff > 0).mean():.2%} of pixels differ"
+
+
+# ---- the glyph cache's fence ---------------------------------------------------------------
+
+def test_glyph_cache_is_in_use_on_the_pinned_matplotlib():
+    """Fails when matplotlib's private text internals move (then update _fastagg or its pin)."""
+    from nnlib.widgets import _fastagg
+
+    assert _fastagg.AVAILABLE, _fastagg.STATE["reason"]
+    widgets.backprop_stepper().png(step=9)
+    assert _fastagg.STATE["enabled"], _fastagg.STATE["reason"]
+
+
+def _draw_text_with(canvas_class):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 1.5), dpi=80)
+    canvas_class(fig)
+    ax = fig.add_subplot()
+    ax.set_title("z¹ = W¹ a⁰ + b¹, $x_1$")
+    ax.text(0.1, 0.5, "0.123 -0.456\nabc", family="monospace")
+    fig.canvas.draw()
+    fig.canvas.draw()  # the second draw uses the caches
+    return np.asarray(fig.canvas.buffer_rgba()).astype(int)
+
+
+def test_glyph_cache_canvas_draws_text_like_plain_agg():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nnlib.widgets._fastagg import FastCanvasAgg
+
+    diff = np.abs(_draw_text_with(FigureCanvasAgg) - _draw_text_with(FastCanvasAgg)).max(axis=2)
+    assert (diff > 60).mean() < 0.005
+
+
+def test_glyph_cache_falls_back_to_matplotlib_on_any_failure(monkeypatch):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nnlib.widgets import _fastagg
+
+    def broken(*args, **kwargs):
+        raise AttributeError("'FT2Font' object has no attribute '_layout'")  # as if the private API moved
+
+    monkeypatch.setattr(_fastagg.CachedGlyphRenderer, "_draw_cached", broken)
+    monkeypatch.setitem(_fastagg.STATE, "enabled", True)
+    image = _draw_text_with(_fastagg.FastCanvasAgg)
+    assert not _fastagg.STATE["enabled"] and "_layout" in _fastagg.STATE["reason"]
+    np.testing.assert_array_equal(image, _draw_text_with(FigureCanvasAgg))
+    assert widgets.neuron_playground().png().startswith(b"\x89PNG")  # the figures still draw
+
+
+# ---- readable at the size shown: every text >= 11 CSS px in the 688 px column ----------------
+
+COLUMN_PX = 688
+
+
+def _drawn_text_sizes(fig, **values):
+    """(natural width in px, [(css px, text)]) for every text drawn in a full draw of ``fig``."""
+    from matplotlib.text import Text
+
+    sizes = {}
+    original = Text.draw
+
+    def recording_draw(self, renderer):
+        if self.get_visible() and self.get_text().strip():
+            sizes[id(self)] = (renderer.points_to_pixels(self.get_fontsize()), self.get_text())
+        return original(self, renderer)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Text, "draw", recording_draw)
+        fig.png(**values)
+    width = fig.figure.canvas.get_width_height(physical=True)[0]
+    shown = min(1.0, COLUMN_PX / width)
+    return width, [(px * shown, text) for px, text in sizes.values()]
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_text_of_every_figure_is_at_least_11_css_px_in_the_column(name):
+    grid = getattr(widgets, name)().static_grid()
+    for values in (grid[0], grid[-1]):  # a fresh figure each time: a full draw records every text
+        width, texts = _drawn_text_sizes(getattr(widgets, name)(), **values)
+        assert width <= COLUMN_PX, f"{name} is {width} px wide at its natural size"
+        small = [(round(px, 1), text) for px, text in texts if px < 11]
+        assert texts and not small, f"{name} at {values}: texts under 11 CSS px: {small[:5]}"
