@@ -265,9 +265,10 @@ class Network:
         return trace
 
     def forward_batch(self, A):
-        """Forward pass, unchecked: ``A`` must be a 2-D float array (n_samples, sizes[0]).
+        """Forward pass without input checks, for training loops.
 
-        The fast path for training loops (see :meth:`check_batch`); returns a :class:`ForwardPass`.
+        ``A`` must be a 2-D float array of shape (n_samples, sizes[0]), as
+        :meth:`check_batch` returns it. Returns a :class:`ForwardPass`.
         """
         zs, activations = [], [A]
         for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
@@ -320,31 +321,35 @@ class Network:
         return result
 
     def backward_batch(self, trace, Y):
-        """The four equations of backpropagation, unchecked: the gradients of the batch cost.
+        """Backpropagation without input checks: the batch cost's gradients.
 
-        ``trace`` is :meth:`forward_batch`'s result and ``Y`` a 2-D float array of targets
-        (see :meth:`check_batch`). Returns a :class:`BackwardPass`; its ``nabla_w`` and
-        ``nabla_b`` are the mean over the batch of each example's gradient.
+        ``trace`` is the result of :meth:`forward_batch` and ``Y`` a 2-D float
+        array of targets (see :meth:`check_batch`). Returns a
+        :class:`BackwardPass`; its ``nabla_w`` and ``nabla_b`` are the means
+        over the batch of each example's gradient.
 
         BP1  delta^L = dC_x/da^L * f'(z^L)
-        BP2  delta^l = (delta^(l+1) W^(l+1)) * f'(z^l)   (rows are examples, so W, not W^T)
+        BP2  delta^l = (delta^(l+1) W^(l+1)) * f'(z^l)
+             (rows are examples, so W, not W^T)
         BP3  dC/db^l_j  = mean over examples of delta^l_j
         BP4  dC/dw^l_jk = mean over examples of a^(l-1)_k delta^l_j
         """
         mean = 1.0 / Y.shape[0]
         L = self.L
         deltas, nabla_w, nabla_b = [None] * L, [None] * L, [None] * L
-        delta = self.cost_function.output_delta(trace.zs[-1], trace.activations[-1], Y, self.output_activation)
+        delta = self.cost_function.output_delta(
+            trace.zs[-1], trace.activations[-1], Y, self.output_activation)
         for l in range(L, 0, -1):  # l = L, L-1, ..., 1; list index l - 1
             if l < L:
-                # f'(z^l) from a^l = f(z^l), already computed by the forward pass
-                f_prime = self.activation_of_layer(l).prime_of_a(trace.activations[l])
+                # f'(z^l) from a^l = f(z^l), computed by the forward pass
+                f = self.activation_of_layer(l)
+                f_prime = f.prime_of_a(trace.activations[l])
                 # (n, n_(l+1)) x (n_(l+1), n_l) -> (n, n_l)
                 delta = (delta @ self.weights[l]) * f_prime
             deltas[l - 1] = delta
-            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): a sum over the examples, then the mean
+            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): a sum over examples
             grad_w = delta.T @ trace.activations[l - 1]
-            grad_w *= mean
+            grad_w *= mean  # the sum becomes the mean
             grad_b = delta.sum(axis=0)
             grad_b *= mean
             nabla_w[l - 1], nabla_b[l - 1] = grad_w, grad_b

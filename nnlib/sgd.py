@@ -76,7 +76,9 @@ class History:
         return len(self.cost)
 
 
-def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progress=False, callback=None):
+@np.errstate(over="ignore", invalid="ignore")  # divergence is stopped below
+def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None,
+          progress=False, callback=None):
     """Train ``net`` in place with mini-batch stochastic gradient descent.
 
     Parameters
@@ -93,26 +95,29 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
     seed : int, numpy.random.Generator or None
         Seeds the shuffling, so a seeded run is repeatable.
     validation : (X_val, Y_val) or None
-        Also record cost and accuracy on this set after each epoch (exact, one forward pass).
+        Also record cost and accuracy on this set after each epoch.
     progress : bool
         Show a progress bar (tqdm) over the epochs.
     callback : callable or None
-        Called as ``callback(epoch, net, history)`` after each epoch (epoch counts from 1).
+        Called as ``callback(epoch, net, history)`` after each epoch
+        (epoch counts from 1).
 
     Returns
     -------
     History
-        Per epoch: cost and accuracy on the training set, averaged over the epoch as its
-        mini-batches went by; on the validation set, after the epoch (see :class:`History`).
+        Per epoch: cost and accuracy on the training set, averaged over the
+        epoch as its mini-batches went by; on the validation set, after the
+        epoch (see :class:`History`).
 
     Raises
     ------
     ValueError
-        For bad arguments, and when the cost stops being finite (the run diverged: eta is too
-        large); the message names the epoch and eta.
+        For bad arguments, and when the cost stops being finite (the run
+        diverged: eta is too large); the message names the epoch and eta.
     """
     if np.ndim(X) != 2:
-        raise ValueError(f"X must be 2-D, one example per row, got shape {np.shape(X)}")
+        raise ValueError(f"X must be 2-D, one example per row, "
+                         f"got shape {np.shape(X)}")
     X, Y = net.check_batch(X, Y)
     n = X.shape[0]
     epochs = check_int("epochs", epochs, low=0)
@@ -120,9 +125,7 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
     eta = check_positive_number("eta", eta)
     rng = make_rng(seed)
     if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError(f"validation must be a pair (X_val, Y_val), got {type(validation).__name__}")
-        X_val, Y_val = net.check_batch(*validation, "validation X", "validation Y")
+        X_val, Y_val = _check_validation(net, validation)
 
     history = History()
     bar = None
@@ -134,24 +137,35 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
         start = time.perf_counter()
         order = rng.permutation(n)
         X_shuffled, Y_shuffled = X[order], Y[order]
-        outputs = []  # each mini-batch's a^L, computed for its step (before the update)
-        with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is stopped below
-            for k in range(0, n, batch_size):
-                outputs.append(_step(net, X_shuffled[k:k + batch_size], Y_shuffled[k:k + batch_size], eta))
-            history.seconds.append(time.perf_counter() - start)
-            score = score_outputs(np.concatenate(outputs), Y_shuffled, net.cost_function)
+        outputs = []  # each mini-batch's a^L, from before its step
+        for k in range(0, n, batch_size):
+            X_batch = X_shuffled[k:k + batch_size]
+            Y_batch = Y_shuffled[k:k + batch_size]
+            outputs.append(_step(net, X_batch, Y_batch, eta))
+        history.seconds.append(time.perf_counter() - start)
+        A = np.concatenate(outputs)
+        score = score_outputs(A, Y_shuffled, net.cost_function)
         _check_finite(score.cost, epoch, eta)
         _record(history.cost, history.accuracy, score)
         if validation is not None:
-            _record(history.val_cost, history.val_accuracy, net.score(X_val, Y_val))
+            score = net.score(X_val, Y_val)
+            _record(history.val_cost, history.val_accuracy, score)
         if bar is not None:
-            bar.set_postfix(cost=f"{history.cost[-1]:.4f}", accuracy=f"{history.accuracy[-1]:.3f}")
+            bar.set_postfix(cost=f"{history.cost[-1]:.4f}",
+                            accuracy=f"{history.accuracy[-1]:.3f}")
             bar.update(1)
         if callback is not None:
             callback(epoch, net, history)
     if bar is not None:
         bar.close()
     return history
+
+
+def _check_validation(net, validation):
+    """The validation pair, checked: (X_val, Y_val) as 2-D float arrays."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise ValueError(f"validation must be a pair (X_val, Y_val), got {type(validation).__name__}")
+    return net.check_batch(*validation, "validation X", "validation Y")
 
 
 def _record(costs, accuracies, score):
