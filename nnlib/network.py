@@ -90,6 +90,8 @@ class BackwardPass:
 class Network:
     """A fully connected feed-forward network.
 
+    To build a network from given arrays, use :meth:`from_params`.
+
     Parameters
     ----------
     sizes : sequence of int
@@ -104,18 +106,11 @@ class Network:
     output_activation : str, Activation or None
         Activation of the output layer only; None means the same as ``activation``.
 
-    To build a network from given arrays, use :meth:`from_params`.
-
     Attributes
     ----------
     sizes : list of int
     L : int
         Index of the output layer (the number of layers with weights).
-    weights : list of ndarray
-        ``weights[l - 1]`` is W^l, of shape ``(sizes[l], sizes[l - 1])``; row j, column k is w^l_jk.
-        Checked when assigned: a wrong shape raises ValueError at once.
-    biases : list of ndarray
-        ``biases[l - 1]`` is b^l, of shape ``(sizes[l],)``; checked when assigned.
     activation, output_activation : Activation
     cost_function : QuadraticCost or CrossEntropyCost
         The cost as a function of outputs and targets; :meth:`cost` applies it to the
@@ -195,7 +190,11 @@ class Network:
 
     @property
     def weights(self):
-        """W^1, ..., W^L (``weights[l - 1]`` is W^l, shape ``(sizes[l], sizes[l - 1])``)."""
+        """W^1, ..., W^L: ``weights[l - 1]`` is W^l, shape ``(sizes[l], sizes[l - 1])``.
+
+        Row j, column k is w^l_jk. Checked when assigned (the whole list or one
+        entry): a wrong shape raises ValueError at once.
+        """
         return self._weights
 
     @weights.setter
@@ -205,7 +204,7 @@ class Network:
 
     @property
     def biases(self):
-        """b^1, ..., b^L (``biases[l - 1]`` is b^l, shape ``(sizes[l],)``)."""
+        """b^1, ..., b^L: ``biases[l - 1]`` is b^l, shape ``(sizes[l],)``; checked when assigned."""
         return self._biases
 
     @biases.setter
@@ -326,13 +325,13 @@ class Network:
         ``trace`` is the result of :meth:`forward_batch` and ``Y`` a 2-D float
         array of targets (see :meth:`check_batch`). Returns a
         :class:`BackwardPass`; its ``nabla_w`` and ``nabla_b`` are the means
-        over the batch of each example's gradient.
+        over the batch of each example's gradient. Rows are examples, so BP2
+        multiplies by W, not W^T::
 
-        BP1  delta^L = dC_x/da^L * f'(z^L)
-        BP2  delta^l = (delta^(l+1) W^(l+1)) * f'(z^l)
-             (rows are examples, so W, not W^T)
-        BP3  dC/db^l_j  = mean over examples of delta^l_j
-        BP4  dC/dw^l_jk = mean over examples of a^(l-1)_k delta^l_j
+            BP1  delta^L = dC_x/da^L * f'(z^L)
+            BP2  delta^l = (delta^(l+1) W^(l+1)) * f'(z^l)
+            BP3  dC/db^l_j  = mean over examples of delta^l_j
+            BP4  dC/dw^l_jk = mean over examples of a^(l-1)_k delta^l_j
         """
         mean = 1.0 / Y.shape[0]
         L = self.L
