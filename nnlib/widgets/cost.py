@@ -127,7 +127,7 @@ def descent_path(eta=0.3, w0=-1.0, b0=0.0, n_steps=30):
     comes from :func:`nnlib.classify_path`. The static export varies eta, the starting
     point (w, b) and the number of steps.
     """
-    controls = [Slider("eta", 0.01, 1.2, 0.01, eta, static=[0.02, 0.1, 0.3, 0.6, 0.8, 0.9, 1.0],
+    controls = [Slider("eta", 0.01, 1.2, 0.01, eta, static=[0.02, 0.1, 0.3, 0.8, 0.9],
                        label="learning rate η"),
                 Slider("w0", W_RANGE[0], W_RANGE[1], 0.1, w0, static=[-1.0, 2.0], label="start w"),
                 Slider("b0", B_RANGE[0], B_RANGE[1], 0.1, b0, static=[0.0, 2.5], label="start b"),

@@ -124,7 +124,7 @@ def training_playground(dataset="moons", hidden=8, eta=2.0, epoch=100, max_epoch
     training cost per epoch. Training uses nnlib's :func:`~nnlib.train` with mini-batches of 10.
     The static export varies the epoch, the dataset, the hidden units and eta.
     """
-    controls = [Slider("epoch", 0, max_epochs, 5, epoch, static=[e for e in (0, 10, 50, 100, 300) if e <= max_epochs]),
+    controls = [Slider("epoch", 0, max_epochs, 5, epoch, static=[e for e in (0, 50, 100, 300) if e <= max_epochs]),
                 Choice("dataset", DATASETS, dataset, redraw="axes"),
                 Slider("hidden", 1, 16, 1, hidden, static=[2, 8], label="hidden units"),
                 Slider("eta", 0.05, 8.0, 0.05, eta, static=[0.5, 2.0, 6.0], label="η"),
