@@ -51,9 +51,9 @@ def _control_html(c, element_id):
     if isinstance(c, Choice):
         options = "".join(f'<option value="{i}"{" selected" if i == default else ""}>{html.escape(fmt(v))}</option>'
                           for i, v in enumerate(values))
-        return f'<span><label for="{input_id}">{label}</label> <select id="{input_id}" data-control>{options}</select></span>'
+        return f'<span><label for="{input_id}">{label}</label> <select id="{input_id}" data-control="{html.escape(c.name)}">{options}</select></span>'
     shown = html.escape(json.dumps([fmt(v) for v in values]))
-    return (f'<span><label for="{input_id}">{label}</label> <input type="range" id="{input_id}" data-control '
+    return (f'<span><label for="{input_id}">{label}</label> <input type="range" id="{input_id}" data-control="{html.escape(c.name)}" '
             f'min="0" max="{len(values) - 1}" step="1" value="{default}" aria-valuetext="{html.escape(fmt(c.default))}" '
             f"data-values='{shown}' style=\"vertical-align:middle\"> "
             f'<output for="{input_id}">{html.escape(fmt(c.default))}</output></span>')
