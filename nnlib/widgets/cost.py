@@ -63,8 +63,8 @@ def _landscape_setup(fig):
     (fit,) = ax_fit.plot([], [], "C3-", label="a = w x + b")
     ax_fit.set(xlim=(-0.2, 2.2), ylim=(-1, 4), xlabel="x", ylabel="y")
     ax_fit.set_title("the model on the data", fontsize=11)
-    ax_fit.legend(fontsize=10, loc="upper left")
-    return dict(point=point, arrow=arrow, text=text, fit=fit, dynamic=[point, arrow, text, fit])
+    legend = ax_fit.legend(fontsize=10, loc="upper left")
+    return dict(point=point, arrow=arrow, text=text, fit=fit, dynamic=[point, arrow, text, fit, legend])
 
 
 def _landscape_update(art, w, b):

@@ -45,7 +45,7 @@ def _setup(fig):
     (line,) = ax_plane.plot([], [], "k-", lw=2, label="decision line z = 0")
     (point,) = ax_plane.plot([], [], "o", ms=9, mfc="yellow", mec="k")
     ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", title="output over the inputs")
-    ax_plane.legend(loc="lower left", fontsize=10, framealpha=0.8)
+    legend = ax_plane.legend(loc="lower left", fontsize=10, framealpha=0.8)
     zs = np.linspace(-6, 6, 241)
     (curve,) = ax_f.plot(zs, zs * 0, "C0-")
     (marker,) = ax_f.plot([], [], "o", ms=8, color="C3")
@@ -54,7 +54,7 @@ def _setup(fig):
     text = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=10, family="monospace")
     ax_f.grid(alpha=0.3)
     return dict(image=image, line=line, point=point, curve=curve, marker=marker, vline=vline, text=text, zs=zs,
-                layers=[("colour bar", [cbar.ax])], dynamic=[image, line, point, curve, vline, marker, text])
+                layers=[("colour bar", [cbar.ax])], dynamic=[image, line, point, legend, curve, vline, marker, text])
 
 
 def _update(art, x1, x2, w1, w2, b, activation):

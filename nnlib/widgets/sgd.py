@@ -56,7 +56,7 @@ def _setup(fig):
     draw_contours(ax, *sgd_data(), levels=12)
     (mini,) = ax.plot([], [], "C3.-", lw=1, ms=3, label="mini-batch")
     (full,) = ax.plot([], [], "k.-", lw=1.5, ms=3, label="full batch")
-    ax.legend(fontsize=10, loc="lower right")
+    legend = ax.legend(fontsize=10, loc="lower right")
     title = ax.set_title("", fontsize=11)
     lines = []
     for a, xlabel in ((ax_steps, "updates"), (ax_seen, "examples seen")):
@@ -68,7 +68,7 @@ def _setup(fig):
     ax_steps.set_xlim(0, N_UPDATES)
     ax_seen.set_xlim(0, N_UPDATES * N_EXAMPLES)
     ax_seen.set_xscale("symlog", linthresh=N_EXAMPLES)
-    return dict(mini=mini, full=full, title=title, lines=lines, dynamic=[mini, full, title, *lines])
+    return dict(mini=mini, full=full, title=title, lines=lines, dynamic=[mini, full, legend, title, *lines])
 
 
 def _update(art, batch_size, eta):

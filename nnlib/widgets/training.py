@@ -169,7 +169,7 @@ def _digits_setup(fig):
     (test_line,) = ax.plot([], [], "C1.-", label="test")
     ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=10, loc="lower right")
+    legend = ax.legend(fontsize=10, loc="lower right")
     title = fig.suptitle(" ", fontsize=11)
     # The misclassified digits are tiles of one image (one image to redraw instead of ten).
     ax_tiles = fig.add_subplot(grid[0, 1])
@@ -182,7 +182,7 @@ def _digits_setup(fig):
         labels.append(ax_tiles.text(x0 + 3.5, y0 - 0.7, "", ha="center", va="bottom", fontsize=10))
     return dict(ax=ax, train_line=train_line, test_line=test_line, title=title, image=image, mosaic=mosaic,
                 labels=labels, layers=[("epoch axis", [ax.xaxis])],
-                dynamic=[train_line, test_line, title, image, *labels])
+                dynamic=[train_line, test_line, legend, title, image, *labels])
 
 
 _ROWS, _COLS, _GAP_X, _GAP_Y = 2, N_SHOWN // 2, 2, 4
