@@ -346,12 +346,10 @@ class Network:
                 # (n, n_(l+1)) x (n_(l+1), n_l) -> (n, n_l)
                 delta = (delta @ self.weights[l]) * f_prime
             deltas[l - 1] = delta
-            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): a sum over examples
-            grad_w = delta.T @ trace.activations[l - 1]
-            grad_w *= mean  # the sum becomes the mean
-            grad_b = delta.sum(axis=0)
-            grad_b *= mean
-            nabla_w[l - 1], nabla_b[l - 1] = grad_w, grad_b
+            weighted = delta * mean  # each example's share of the mean
+            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): summed over examples
+            nabla_w[l - 1] = weighted.T @ trace.activations[l - 1]
+            nabla_b[l - 1] = weighted.sum(axis=0)
         return BackwardPass(deltas, nabla_w, nabla_b)
 
     _backward = backward_batch  # the name nnlib 0.1 used

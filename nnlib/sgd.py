@@ -76,7 +76,6 @@ class History:
         return len(self.cost)
 
 
-@np.errstate(over="ignore", invalid="ignore")  # divergence is stopped below
 def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None,
           progress=False, callback=None):
     """Train ``net`` in place with mini-batch stochastic gradient descent.
@@ -114,6 +113,7 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None,
     ValueError
         For bad arguments, and when the cost stops being finite (the run
         diverged: eta is too large); the message names the epoch and eta.
+        numpy's own overflow warnings may come first.
     """
     if np.ndim(X) != 2:
         raise ValueError(f"X must be 2-D, one example per row, "

@@ -16,7 +16,7 @@ import json
 from .controls import Choice, fmt, index_of
 
 # Static frames are reduced to a palette of this many colours (smaller files).
-STATIC_COLORS = 96
+STATIC_COLORS = 64
 
 _counter = itertools.count(1)
 

@@ -80,6 +80,8 @@ def test_non_finite_parameters_fail_when_assigned():
         net.biases[1] = np.array([np.nan])
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning",
+                            "ignore:invalid value encountered:RuntimeWarning")
 def test_train_stops_when_the_cost_overflows_and_names_the_epoch_and_eta():
     # identity activation, eta = 10: the cost grows by orders of magnitude every epoch
     rng = np.random.default_rng(0)
