@@ -261,15 +261,17 @@ class Network:
         scale = 1.0 / Y.shape[0] if scale is None else scale
         L = self.L
         deltas, nabla_w, nabla_b = [None] * L, [None] * L, [None] * L
-        delta = self.cost_function.output_delta(trace.zs[-1], trace.activations[-1], Y, self.output_activation)
+        delta = self.cost_function.output_delta(
+            trace.zs[-1], trace.activations[-1], Y, self.output_activation)
         for l in range(L, 0, -1):  # l = L, L-1, ..., 1; list index l - 1
             if l < L:
-                # f'(z^l) from a^l = f(z^l), already computed by the forward pass
-                f_prime = self.activation_of_layer(l).prime_of_a(trace.activations[l])
+                # f'(z^l) from a^l = f(z^l), which the forward pass computed
+                f_prime = self.activation_of_layer(l).prime_of_a(
+                    trace.activations[l])
                 # (n, n_(l+1)) x (n_(l+1), n_l) -> (n, n_l)
                 delta = (delta @ self.weights[l]) * f_prime
             deltas[l - 1] = delta
-            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): a sum over the examples, then scaled
+            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): summed over examples
             grad_w = delta.T @ trace.activations[l - 1]
             grad_w *= scale
             grad_b = delta.sum(axis=0)
