@@ -307,6 +307,7 @@ def test_colab_setup_cells_use_the_repository():
         first = sources[0] if sources else ""
         if "google.colab" not in first:
             problems.append(f"{path.relative_to(ROOT)}: first code cell is not the Colab setup cell")
-        elif f"git+{url}" not in first:
-            problems.append(f"{path.relative_to(ROOT)}: Colab setup cell does not install from {url}")
+        elif f'"how-neural-networks-learn @ git+{url}@main"' not in first:
+            problems.append(f"{path.relative_to(ROOT)}: Colab setup cell does not install "
+                            f"how-neural-networks-learn from {url}")
     assert not problems, "\n".join(problems)
