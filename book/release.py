@@ -259,14 +259,16 @@ def write_release(out: pathlib.Path, assignments: pathlib.Path) -> list[pathlib.
         student.mkdir(parents=True, exist_ok=True)
         for name in names:
             shutil.copy2(assignments / name[:-6] / "student" / name, student / name)
-        binder = stage / ".binder"
-        binder.mkdir()
-        wheel = build_wheel(binder)
-        (binder / "requirements.txt").write_text(student_requirements(wheel))
         (stage / "README.md").write_text(STUDENT_README)
         shutil.copy2(ROOT / "LICENSE", stage / "LICENSE")
-
-        found = leaks(stage, secret_lines(public_files=public_sources()))
+        secrets = secret_lines(public_files=public_sources())
+        found = leaks(stage, secrets)
+        if not found:  # the wheel takes a while to build: only once the pages passed
+            binder = stage / ".binder"
+            binder.mkdir()
+            wheel = build_wheel(binder)
+            (binder / "requirements.txt").write_text(student_requirements(wheel))
+            found = leaks(binder, secrets)
         if found:
             raise SystemExit("refusing to release: these lines are solutions or hidden tests:\n  "
                              + "\n  ".join(found))
