@@ -9,8 +9,9 @@
    ``repository.url`` it stops the build ("Provider not recognized in repository url"). On such a host
    this extension keeps the buttons that work with any git URL (the repository link, Binder through
    its generic ``/v2/git/`` form, JupyterHub, JupyterLite) and leaves out those that cannot (Colab and
-   Deepnote open GitHub only; issue and edit links have a host-specific form). On Bitbucket the issue
-   button is left out too (the theme only knows GitHub's and GitLab's issue forms).
+   Deepnote open GitHub only; issue and edit links have a host-specific form). On GitLab and
+   Bitbucket, Colab and Deepnote are left out too, and on Bitbucket the issue button (the theme only
+   knows GitHub's and GitLab's issue forms, and warns otherwise).
 
 It takes ``jupyterhub_url`` (and, on other hosts, the other repository-based buttons) out of the
 theme's options before the theme reads them, then adds its own buttons to each notebook page after
@@ -84,8 +85,13 @@ def take_over_buttons(app):
                        use_edit_page_button=False, use_source_button=False)
         LOGGER.info(f"hub_launch: {repository_url} is not on GitHub, GitLab or Bitbucket; "
                     f"left out: {', '.join(dropped + ['issue and edit buttons']) }")
-    elif provider == "bitbucket":
-        updates["use_issues_button"] = False
+    else:
+        # Colab and Deepnote open GitHub repositories only (the theme warns, and -W fails, otherwise).
+        if provider != "github":
+            for key in ("colab_url", "deepnote_url"):
+                launch.pop(key, None)
+        if provider == "bitbucket":
+            updates["use_issues_button"] = False
     for theme_options in _theme_option_dicts(app):
         theme_options.update(updates)
         if provider is None:

@@ -45,3 +45,15 @@ def test_hub_button_pulls_the_student_release_on_github_too(tmp_path):
     assert parse_qs(urlsplit(hub).query) == {"repo": ["https://git.example.edu/course/nn-student"],
                                              "branch": ["release"],
                                              "urlpath": ["lab/tree/nn-student/book/neurons.ipynb"]}
+
+
+def test_bitbucket_builds_without_colab_and_issue_buttons(tmp_path):
+    """The theme knows Bitbucket, but Colab opens GitHub only and it has no Bitbucket issue form:
+    both used to warn, which fails the -W build."""
+    html_dir = build_book(tmp_path, "https://bitbucket.org/someone/nn-book", HUB)
+    hrefs = links(html_dir / "book" / "neurons.html")
+    assert "https://bitbucket.org/someone/nn-book" in hrefs
+    assert not [h for h in hrefs if "colab.research.google.com" in h or "/issues" in h]
+    assert any(h.startswith("https://mybinder.org/v2/git/") for h in hrefs)
+    (hub,) = [h for h in hrefs if h.startswith(HUB)]
+    assert parse_qs(urlsplit(hub).query)["repo"] == ["https://bitbucket.org/someone/nn-book"]
