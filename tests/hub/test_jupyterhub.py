@@ -14,6 +14,8 @@ Everything runs on 127.0.0.1 and is stopped by the test:
 """
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
@@ -28,6 +30,9 @@ import pytest
 
 from conftest import CHP, HUB_VENV, ROOT, build_book, leaked, missing, secret_lines, serve_directory
 from git_server import GitServer
+
+sys.path.insert(0, str(ROOT / "book"))
+from release import commit_release  # noqa: E402
 
 CHAPTER = "book/neurons.ipynb"
 STUDENT = "student"
@@ -82,13 +87,21 @@ def course(tmp_path_factory, assignments_built):
                   "--repo", repo, "--branch", "student"))
         hub_port = free_port()
         html = build_book(tmp / "book", url, f"http://127.0.0.1:{hub_port}", student_release="student")
-        # The hub admin's step (README): clone the release, install the student environment.
+        # The hub admin's step (README): clone the release, install the student environment. A
+        # previous run's nnlib is removed first, as on a fresh hub.
+        python = HUB_VENV / "bin" / "python"
+        subprocess.run([str(python), "-m", "pip", "uninstall", "--quiet", "--yes", "how-neural-networks-learn"],
+                       capture_output=True)
         started = time.monotonic()
         run("git", "clone", "--quiet", "--depth", "1", "--branch", "student", url, tmp / "admin" / "book")
-        run(HUB_VENV / "bin" / "python", "-m", "pip", "install", "--quiet", "-r",
-            tmp / "admin" / "book" / ".binder" / "requirements.txt")
+        run(python, "-m", "pip", "install", "--quiet", "-r", tmp / "admin" / "book" / ".binder" / "requirements.txt")
         print(f"student environment installed in {time.monotonic() - started:.0f} s")
-        yield {"tmp": tmp, "url": url, "html": html, "hub_port": hub_port, "server": server}
+        where, version = run(python, "-c", "import importlib.metadata as m, nnlib; "
+                             "print(nnlib.__file__); print(m.version('how-neural-networks-learn'))",
+                             cwd=tmp).split()  # not from this checkout: a package in the hub's venv
+        assert Path(where).resolve().is_relative_to(HUB_VENV.resolve()), where
+        assert version == "0.2.0"
+        yield {"tmp": tmp, "url": url, "html": html, "hub_port": hub_port, "server": server, "repo": repo}
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +182,10 @@ CELLS_STATE = """() => {
 }"""
 
 
-def test_a_student_follows_the_books_button_and_runs_the_chapter_on_the_hub(course, hub):
+@contextlib.contextmanager
+def chapter_on_the_hub(course, hub):
+    """Chromium opens the built chapter page, follows its JupyterHub button and signs in; yields the
+    JupyterLab page once the chapter is open and its kernel idle."""
     from playwright.sync_api import sync_playwright
 
     from _support import CHROMIUM_ARGS, chromium_path
@@ -205,32 +221,37 @@ def test_a_student_follows_the_books_button_and_runs_the_chapter_on_the_hub(cour
             page.wait_for_function(kernel_ready(), timeout=240_000, polling=500)
             state = page.evaluate(CELLS_STATE)
             assert state["path"] == f"book/{CHAPTER}", state["path"]
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-            page.wait_for_function("() => { const c = window.jupyterapp.shell.currentWidget.content.model.cells;"
-                                   " for (let i = 0; i < c.length; i++) { const x = c.get(i);"
-                                   " if (x.type === 'code' && x.executionCount !== null) return false; }"
-                                   " return true; }")
-            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-            page.wait_for_function(f"() => {{ const s = ({CELLS_STATE})(); return s.errors.length > 0 "
-                                   f"|| (s.run === s.code && s.status === 'idle'); }}",
-                                   timeout=300_000, polling=500)
-            state = page.evaluate(CELLS_STATE)
-            assert state["errors"] == [], state["errors"]
-            assert state["run"] == state["code"] > 5, state
-            # A figure responds: move a slider, the figure's image changes.
-            figure = page.locator(".jp-OutputArea-output:has(.widget-slider)").first
-            figure.scroll_into_view_if_needed()
-            image = figure.locator("img").first
-            image.wait_for(state="visible")
-            before = image.get_attribute("src")
-            handle = figure.locator(".widget-slider .noUi-handle").nth(2)
-            handle.focus()
-            for _ in range(5):
-                handle.press("ArrowRight")
-            page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
-                                   arg=[image.element_handle(), before], timeout=60_000)
+            yield page
         finally:
             browser.close()
+
+
+def test_a_student_follows_the_books_button_and_runs_the_chapter_on_the_hub(course, hub):
+    with chapter_on_the_hub(course, hub) as page:
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+        page.wait_for_function("() => { const c = window.jupyterapp.shell.currentWidget.content.model.cells;"
+                               " for (let i = 0; i < c.length; i++) { const x = c.get(i);"
+                               " if (x.type === 'code' && x.executionCount !== null) return false; }"
+                               " return true; }")
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        page.wait_for_function(f"() => {{ const s = ({CELLS_STATE})(); return s.errors.length > 0 "
+                               f"|| (s.run === s.code && s.status === 'idle'); }}",
+                               timeout=300_000, polling=500)
+        state = page.evaluate(CELLS_STATE)
+        assert state["errors"] == [], state["errors"]
+        assert state["run"] == state["code"] > 5, state
+        # A figure responds: move a slider, the figure's image changes.
+        figure = page.locator(".jp-OutputArea-output:has(.widget-slider)").first
+        figure.scroll_into_view_if_needed()
+        image = figure.locator("img").first
+        image.wait_for(state="visible")
+        before = image.get_attribute("src")
+        handle = figure.locator(".widget-slider .noUi-handle").nth(2)
+        handle.focus()
+        for _ in range(5):
+            handle.press("ArrowRight")
+        page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
+                               arg=[image.element_handle(), before], timeout=60_000)
 
     # The student's folder: the release, and no master notebook, hidden test or solution anywhere.
     home = hub["homes"] / STUDENT
@@ -242,5 +263,31 @@ def test_a_student_follows_the_books_button_and_runs_the_chapter_on_the_hub(cour
     in_history = run("git", "-C", clone, "log", "--all", "--name-only", "--format=")
     assert "masters" not in in_history
     assert leaked(home, secret_lines()) == []
-    # nbgitpuller pulled from the git server, and nothing on the hub ran as the real home of root
+    # nbgitpuller pulled the release from the git server
     assert any("git-upload-pack" in r for r in course["server"].requests)
+
+
+def test_a_new_release_reaches_the_student_and_keeps_their_work(course, hub):
+    """The teacher publishes a changed release; the student's next click on the button merges it into
+    their folder, and the answer they wrote in an assignment stays."""
+    clone = hub["homes"] / STUDENT / "book"
+    if not (clone / ".git").is_dir():
+        pytest.skip("the student has no copy yet (the first visit failed)")
+    assignment = clone / "book" / "assignments" / "student" / "neurons.ipynb"
+    work = json.loads(assignment.read_text())
+    answer = "def weighted_sum(w, x, b):  # the student's own answer"
+    work["cells"].append({"cell_type": "code", "metadata": {}, "source": answer, "outputs": [],
+                          "execution_count": None})
+    assignment.write_text(json.dumps(work, indent=1))
+
+    release = course["tmp"] / "release"
+    intro = json.loads((release / "book" / "intro.ipynb").read_text())
+    news = "New this week: a note from your teacher."
+    intro["cells"].append({"cell_type": "markdown", "metadata": {}, "source": news})
+    (release / "book" / "intro.ipynb").write_text(json.dumps(intro, indent=1))
+    assert commit_release(release, course["repo"], "student")
+
+    with chapter_on_the_hub(course, hub):
+        pass
+    assert news in (clone / "book" / "intro.ipynb").read_text()
+    assert answer in assignment.read_text()
