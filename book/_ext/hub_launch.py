@@ -15,7 +15,9 @@
 
 It takes ``jupyterhub_url`` (and, on other hosts, the other repository-based buttons) out of the
 theme's options before the theme reads them, then adds its own buttons to each notebook page after
-the theme has built its header buttons.
+the theme has built its header buttons. Jupyter Book passes only ``url``, ``branch`` and
+``path_to_book`` of ``repository`` on to Sphinx, so ``student_release`` is read from the
+``_config.yml`` in the book's source folder.
 """
 from __future__ import annotations
 
