@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        bench assignments grade browser vendor clean
+        bench assignments grade browser vendor clean release test-hub
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
@@ -16,6 +16,8 @@ help:
 	@echo "make bench        run the benchmarks in benchmarks/"
 	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
 	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV"
+	@echo "make release      write the student release (_build/release) and commit it to its branch"
+	@echo "make test-hub     end-to-end test on a local JupyterHub (nbgitpuller, git server, Chromium)"
 	@echo "make clean        remove _build (keeps .venv)"
 
 # The virtual environment is rebuilt whenever requirements.txt or pyproject.toml changes.
@@ -85,6 +87,32 @@ grade: $(STAMP)
 
 test-assignments: $(STAMP)
 	$(BIN)/python -m pytest tests/assignments -p no:cacheprovider $(PYTEST_ARGS)
+
+# Teaching with a JupyterHub (README): the student release, and the end-to-end hub test.
+# `make release` writes _build/release (chapters, appendices, student notebooks, the student
+# environment; no masters, hidden tests or autograder zips) and commits it as the next commit of the
+# branch named by repository.student_release in _config.yml. RELEASE_ARGS, e.g. --no-commit.
+RELEASE_ARGS ?=
+release: $(STAMP) assignments
+	$(BIN)/python book/release.py $(RELEASE_ARGS)
+
+# The hub side lives in its own venv (tests/hub/requirements.txt) and npm folder (the proxy), never
+# in .venv. The test installs the student environment into that venv from the release itself.
+HUB := _build/hub
+$(HUB)/venv/.installed: tests/hub/requirements.txt
+	@test -x $(HUB)/venv/bin/python || $(PYTHON) -m venv $(HUB)/venv
+	$(HUB)/venv/bin/python -m pip install --quiet --upgrade pip
+	$(HUB)/venv/bin/python -m pip install --quiet -r tests/hub/requirements.txt
+	@touch $@
+
+$(HUB)/npm/.installed: tests/hub/package.json tests/hub/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make test-hub needs npm (apt-get install npm)"; exit 1; }
+	@mkdir -p $(HUB)/npm && cp tests/hub/package.json tests/hub/package-lock.json $(HUB)/npm/
+	cd $(HUB)/npm && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-hub: $(STAMP) browser assignments $(HUB)/venv/.installed $(HUB)/npm/.installed
+	$(BIN)/python -m pytest tests/hub -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf _build
