@@ -45,9 +45,9 @@ test-unit: $(STAMP)
 
 # Strict nbval once per BLAS kernel: readers' CPUs pick different OpenBLAS kernels, and long
 # SGD runs turn their last-bit differences into visible ones. The Haswell (AVX2) and Sandybridge
-# (AVX) kernels run on most x86-64 CPUs of the last decade and disagree in the last bits, so an output that depends on
-# the kernel fails here. `make test-notebooks NOTEBOOKS=book/sgd.ipynb NBVAL_KERNELS=SkylakeX`
-# checks one notebook under one kernel.
+# (AVX) kernels run on most x86-64 CPUs of the last decade and disagree in the last bits, so an
+# output that depends on the kernel fails here. `make test-notebooks NOTEBOOKS=book/sgd.ipynb
+# NBVAL_KERNELS=SkylakeX` checks one notebook under one kernel.
 NOTEBOOKS ?= book/
 NBVAL_KERNELS ?= Haswell Sandybridge
 test-notebooks: $(STAMP)
