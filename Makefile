@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        bench assignments grade browser vendor clean
+        test-grading bench assignments grade browser vendor clean
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
@@ -15,7 +15,8 @@ help:
 	@echo "make lab          open the notebooks in JupyterLab"
 	@echo "make bench        run the benchmarks in benchmarks/"
 	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
-	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV"
+	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV (sandboxed as root)"
+	@echo "make test-grading  adversarial submissions and sandbox checks (part of make test)"
 	@echo "make clean        remove _build (keeps .venv)"
 
 # The virtual environment is rebuilt whenever requirements.txt or pyproject.toml changes.
@@ -70,6 +71,8 @@ browser:
 		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
 # Assignments (book/assignments): student notebooks + autograder zips from the masters, and grading.
+# `make grade` runs each submission in a sandbox of its own (root + unshare; see README) and says so
+# before it starts when it cannot; TIMEOUT is per cell and per call of a student's function.
 SUBMISSIONS ?=
 ASSIGNMENT ?=
 GRADES ?=
@@ -85,6 +88,11 @@ grade: $(STAMP)
 
 test-assignments: $(STAMP)
 	$(BIN)/python -m pytest tests/assignments -p no:cacheprovider $(PYTEST_ARGS)
+
+# The grader alone: adversarial submissions, feedback, the autograder zip and the sandbox.
+test-grading: $(STAMP)
+	$(BIN)/python -m pytest tests/assignments/test_grading.py tests/assignments/test_feedback.py \
+		tests/assignments/test_sandbox.py -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf _build

@@ -152,6 +152,34 @@ def _with_package(src, dest):
         zout.writestr(f"wheels/{wheel_name}", wheel)
 
 
+def solution_sources(name):
+    """The master's solution cells of one assignment, without the BEGIN/END SOLUTION markers."""
+    import nbformat
+
+    nb = nbformat.read(str(MASTERS / f"{name}.ipynb"), as_version=4)
+    sources, inside = [], False
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.strip() in ("# BEGIN SOLUTION", "# END SOLUTION"):
+            inside = cell.source.strip() == "# BEGIN SOLUTION"
+        elif inside and cell.cell_type == "code":
+            sources.append("\n".join(l for l in cell.source.splitlines()
+                                     if l.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")))
+    return sources
+
+
+def solved(name, student):
+    """The student notebook at ``student`` with the master's solutions in its answer cells: what a
+    student who answers everything right hands in (for benchmarks and checks)."""
+    import nbformat
+
+    nb = nbformat.read(str(student), as_version=4)
+    answers = iter(solution_sources(name))
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "..." in cell.source and "grader" not in cell.source:
+            cell.source = next(answers)
+    return nb
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", default=NAMES, help="assignments to build (default: all)")
