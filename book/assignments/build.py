@@ -38,7 +38,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 MASTERS = HERE / "masters"
 BOOK_STUDENT = HERE / "student"
-NAMES = ["neurons", "activations", "notation", "cost", "backprop", "sgd"]
+NAMES = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
 
 
 def build(name, out, check=False):

@@ -285,3 +285,23 @@ def test_timeout_applies_per_cell_and_names_the_cell(built, neurons_full, tmp_pa
     assert {q: float(row[q]) for q in NEURONS_POINTS} == {**NEURONS_POINTS, "q4": 0.0}, row
     cell_number = nb.cells.index(loop) + 1
     assert f"cell {cell_number} (while True:) did not finish within {timeout} s" in row["error"], row
+
+
+def test_every_assignments_solution_gets_full_marks_in_one_mixed_folder(tmp_path):
+    """One folder with a solved notebook of every assignment: each is graded against its own tests
+    (an SGD step that changes a network in place, functions passed as arguments, tuples, dicts), and
+    a notebook of no known assignment is listed as a stray without stopping the class."""
+    built_dir = tmp_path / "assignments"
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in build.NAMES:
+        student, _ = build.build(name, built_dir)
+        nbformat.write(build.solved(name, student), str(subs / f"{name}_alice.ipynb"))
+    nbformat.write(nbformat.v4.new_notebook(), str(subs / "shopping_list.ipynb"))
+    rows = {r["submission"]: r for r in grade.grade_folder(subs, autograder_dir=built_dir, out=tmp_path / "g.csv",
+                                                            timeout=60, jobs=2, progress=False)}
+    for name in build.NAMES:
+        row = rows[f"{name}_alice.ipynb"]
+        assert row["assignment"] == name and row["total"] == row["possible"] > 0, row
+        assert row["error"] == "" and row["tampering"] == "", row
+    assert "cannot tell which assignment" in rows["shopping_list.ipynb"]["error"]

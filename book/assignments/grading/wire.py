@@ -14,6 +14,7 @@ import numpy as np
 
 DTYPE_KINDS = "biuf"  # bool, signed and unsigned integers, floats: the arrays a question asks for
 MAX_ITEMS = 1_000_000  # array elements or container items in one value, both sides enforce it
+KEY_TYPES = (str, int, float, bool, type(None))  # dict keys that cross
 
 
 class Opaque:
@@ -54,8 +55,8 @@ def encode(value, depth=0):
             if len(value) > MAX_ITEMS:
                 raise TypeError
             return {"t": type(value).__name__, "v": [encode(v, depth + 1) for v in value]}
-        if type(value) is dict and all(type(k) is str for k in value) and len(value) <= MAX_ITEMS:
-            return {"t": "dict", "v": [[k, encode(v, depth + 1)] for k, v in value.items()]}
+        if type(value) is dict and all(type(k) in KEY_TYPES for k in value) and len(value) <= MAX_ITEMS:
+            return {"t": "dict", "v": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
         if type(value) is np.ndarray:
             return {"t": "ndarray", **_array(value)}
         if isinstance(value, np.generic) and type(value).__module__ == "numpy":
@@ -100,7 +101,10 @@ def decode(obj, depth=0):
         items = [decode(v, depth + 1) for v in obj["v"]]
         return items if t == "list" else tuple(items)
     if t == "dict":
-        return {str(k): decode(v, depth + 1) for k, v in obj["v"]}
+        items = [(decode(k, depth + 1), decode(v, depth + 1)) for k, v in obj["v"]]
+        if not all(type(k) in KEY_TYPES for k, _ in items):
+            raise ValueError("a dict key that is not a number or a string")
+        return dict(items)
     if t == "ndarray":
         return _decode_array(obj)
     if t == "npscalar":
