@@ -305,3 +305,17 @@ def test_every_assignments_solution_gets_full_marks_in_one_mixed_folder(tmp_path
         assert row["assignment"] == name and row["total"] == row["possible"] > 0, row
         assert row["error"] == "" and row["tampering"] == "", row
     assert "cannot tell which assignment" in rows["shopping_list.ipynb"]["error"]
+
+
+def test_without_isolation_grading_warns_first_and_still_grades(built, neurons_full, tmp_path, monkeypatch, capsys):
+    """On a machine without root or namespaces, make grade says so before it starts and names what is
+    left unprotected; the grades are still right."""
+    monkeypatch.setattr(grade.sandbox, "probe", lambda: (False, "grading is not running as root"))
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(neurons_full, str(subs / "full.ipynb"))
+    (row,) = grade.grade_folder(subs, autograder_dir=built, out=tmp_path / "g.csv", timeout=60, jobs=1)
+    err = capsys.readouterr().err
+    assert err.startswith("WARNING: no sandbox (grading is not running as root)"), err[:300]
+    assert "other submissions, the grades file, the masters" in err and "network" in err
+    assert row["total"] == 7.0 and row["error"] == ""
