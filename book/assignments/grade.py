@@ -51,7 +51,7 @@ class Assignment:
 
 
 def grade_one(filename, nb, assignment, timeout, slot, isolate, notes=()):
-    """Return one CSV row (a dict) for one submission; never raises."""
+    """Return one CSV row (a dict) for one submission."""
     row = {"submission": filename, "assignment": assignment.name, **dict.fromkeys(assignment.points, 0.0),
            "possible": sum(assignment.points.values()), "tampering": ""}
     cells = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and not is_grader_cell(c.source)]
@@ -81,6 +81,16 @@ def grade_one(filename, nb, assignment, timeout, slot, isolate, notes=()):
     row["tampering"] = "; ".join(dict.fromkeys(session.tampering))
     report.check_row(row, assignment.points)
     return row
+
+
+def grade_one_safely(filename, nb, assignment, *args):
+    """grade_one, with a row of 0 points and the reason if the grader itself failed on this one."""
+    try:
+        return grade_one(filename, nb, assignment, *args)
+    except Exception as e:  # the class goes on; the instructor sees why in the row
+        return {"submission": filename, "assignment": assignment.name, **dict.fromkeys(assignment.points, 0.0),
+                "total": 0.0, "possible": sum(assignment.points.values()), "tampering": "",
+                "error": f"the grader failed on this notebook: {type(e).__name__}: {e}"[:300]}
 
 
 def grade_folder(folder, assignment=None, autograder_dir="_build/assignments", out=None, timeout=300,
@@ -114,7 +124,7 @@ def grade_folder(folder, assignment=None, autograder_dir="_build/assignments", o
             continue
         jobs_to_run.append((filename, nb, assignments[name], timeout, slot, isolate, [note] if note else []))
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        futures = [pool.submit(grade_one, *job) for job in jobs_to_run]
+        futures = [pool.submit(grade_one_safely, *job) for job in jobs_to_run]
         iterator = concurrent.futures.as_completed(futures)
         if progress:
             from tqdm import tqdm

@@ -22,9 +22,17 @@ def read_notebook(data):
     return nb
 
 
+MAX_BYTES = 64 * 2**20  # a notebook larger than this is not read
+
+
 def copy_in(folder):
-    """{file name: bytes} of every ``*.ipynb`` in ``folder``, all read now, before any grading."""
-    return {path.name: path.read_bytes() for path in sorted(pathlib.Path(folder).glob("*.ipynb"))}
+    """{file name: bytes} of every ``*.ipynb`` in ``folder``, all read now, before any grading. A
+    symbolic link or a file over MAX_BYTES is kept as b"" (it fails as "not a valid notebook")."""
+    files = {}
+    for path in sorted(pathlib.Path(folder).glob("*.ipynb")):
+        regular = path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_BYTES
+        files[path.name] = path.read_bytes() if regular else b""
+    return files
 
 
 def name_from_file(filename, known):

@@ -160,9 +160,14 @@ class Session:
             self._stop()
             raise Broken("did not answer which names it defines") from None
         out = {}
-        for name, kind in reply.get("names", {}).items():
-            if name in names:
-                out[name] = kind if kind in ("missing", "callable") else wire.decode(kind["value"])
+        try:
+            for name, kind in reply.get("names", {}).items():
+                if name in names:
+                    out[name] = kind if kind in ("missing", "callable") else wire.decode(kind["value"])
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            self.tampering.append("sent the grader something that is not plain data")
+            self._stop()
+            raise Broken(f"sent something that is not plain data ({e})") from None
         return out
 
     def call(self, name, args, kwargs):

@@ -113,16 +113,18 @@ def _audit(originals):
             found.append("replaced otter's test runner")
     except (KeyError, AttributeError):
         pass
-    me, parent = os.getpid(), os.getppid()
+    me, parent, session = os.getpid(), os.getppid(), os.getsid(0)
+    isolated = parent == 1  # in the sandbox's PID namespace every process there is the submission's
     others = []
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) not in (me, parent, 1):
             try:
                 with open(f"/proc/{entry}/stat") as f:
-                    stat = f.read()
+                    fields = f.read().rsplit(") ", 1)[-1].split()
             except OSError:
                 continue
-            if stat.split(") ")[-1].split()[0] != "Z":
+            # state, ppid, pgrp, session: without a sandbox, only this session's processes count
+            if fields[0] != "Z" and (isolated or int(fields[3]) == session):
                 others.append(entry)
     if others:
         found.append(f"left {len(others)} process{'es' if len(others) > 1 else ''} running (ended by the grader)")
