@@ -77,12 +77,16 @@ SUBMISSIONS ?=
 ASSIGNMENT ?=
 GRADES ?=
 TIMEOUT ?= 300
-assignments: $(STAMP)
-	$(BIN)/python book/assignments/build.py --out _build/assignments
+ASSIGNMENTS_BUILT := _build/assignments/.built
+assignments: $(ASSIGNMENTS_BUILT)
 
-grade: $(STAMP)
+# Rebuilt whenever a master or the build script changes, so `make grade` never uses stale tests.
+$(ASSIGNMENTS_BUILT): $(STAMP) $(wildcard book/assignments/masters/*.ipynb) book/assignments/build.py pyproject.toml
+	$(BIN)/python book/assignments/build.py --out _build/assignments
+	@touch $@
+
+grade: $(ASSIGNMENTS_BUILT)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300]"; exit 2; }
-	@test -d _build/assignments || $(MAKE) assignments
 	$(BIN)/python book/assignments/grade.py "$(SUBMISSIONS)" --timeout $(TIMEOUT) \
 		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES))
 
