@@ -84,3 +84,16 @@ def test_plain_data_refuses_objects():
         wire.decode({"t": "pickle", "v": "..."})
     value = wire.decode(wire.encode((np.arange(3, dtype=np.int32), 2.5, [True, None], {"a": float("nan")})))
     assert value[0].dtype == np.int32 and value[0].tolist() == [0, 1, 2] and value[1] == 2.5
+
+
+def test_a_test_can_pass_a_student_function_inside_a_lambda():
+    """A test's lambda that calls one of the student's functions is sent into the sandbox and calls
+    the student's own function there."""
+    from grading.score import Proxy
+
+    session = Session([(0, "def double(x):\n    return 2 * x\n\ndef apply(f, x):\n    return f(x)")], timeout=30)
+    try:
+        double = Proxy(session, "double")
+        assert session.call("apply", (lambda v: double(v) + 1, 3), {}) == 7
+    finally:
+        session.close()
