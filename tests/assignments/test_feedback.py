@@ -79,6 +79,7 @@ def test_an_unanswered_question_says_only_that(checked):
     _, outputs, _ = checked
     text = outputs['grader.check("q2")']
     assert "q2 is not answered yet" in text and "TypeError" not in text, text
+    assert text.count("Failed example") == 1 and "returned [None" not in text, text  # nothing after it
 
 
 def test_types_are_checked(checked):
