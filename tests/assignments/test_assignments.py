@@ -91,10 +91,11 @@ def test_master_solutions_pass_every_visible_and_hidden_test(name):
 def test_student_notebook_has_no_solution_and_no_hidden_test(name, built):
     student_text = pathlib.Path(built[name][0]).read_text()
     nb = master(name)
-    visible_lines = {l for source, hidden in question_tests(nb) if not hidden for l in source.splitlines()}
+    visible_lines = {l.strip() for source, hidden in question_tests(nb) if not hidden for l in source.splitlines()}
     for source, hidden in question_tests(nb):
         if hidden:
-            for line in set(source.splitlines()) - visible_lines:  # setup lines shared with visible tests may appear
+            # setup lines shared with visible tests (indented there, in a check function) may appear
+            for line in {l for l in source.splitlines() if l.strip() not in visible_lines}:
                 assert json.dumps(line)[1:-1] not in student_text, f"hidden test leaked: {line}"
     # The prompts may quote a hint; solution code must not reach any code cell.
     student_code = "\n".join(c.source for c in nbformat.reads(student_text, as_version=4).cells
