@@ -97,3 +97,19 @@ def test_a_test_can_pass_a_student_function_inside_a_lambda():
         assert session.call("apply", (lambda v: double(v) + 1, 3), {}) == 7
     finally:
         session.close()
+
+
+def test_output_floods_are_dropped_and_a_forged_reply_is_flagged():
+    """Printing 50 MB costs nothing; writing nonsense to the grader's pipe (found via /proc/self/fd)
+    ends that sandbox, leaves the cell out, and is flagged."""
+    flood = "for _ in range(50):\n    print('x' * 10**6)\nfine = 1"
+    forge = ("import os, stat\nfor fd in range(3, 20):\n    try:\n        if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+             "            os.write(fd, b'not json\\n')\n    except OSError:\n        pass")
+    session = Session([(0, flood), (1, forge), (2, "after = 2")], timeout=60)
+    try:
+        session._start()
+        assert session.names({"fine", "after"}) == {"fine": 1, "after": 2}
+    finally:
+        session.close()
+    assert any(e.startswith("cell 2 (import os, stat) sent something that is not plain data") for e in session.errors), session.errors
+    assert "sent the grader something that is not plain data" in session.tampering

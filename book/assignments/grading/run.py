@@ -133,7 +133,8 @@ class Session:
                 self._leave_out(index, f"{where} did not finish within {self.timeout:g} s; graded without it")
                 return False
             except Broken as e:
-                self._leave_out(index, f"{where} ended Python ({e}); graded without it")
+                what = str(e) if str(e).startswith("sent") else f"ended Python ({e})"
+                self._leave_out(index, f"{where} {what}; graded without it")
                 return False
             if reply.get("status") == "error" and index not in self._reported:
                 self._reported.add(index)
