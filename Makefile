@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        bench assignments grade browser vendor clean release test-hub
+        test-grading bench assignments grade browser vendor clean release test-hub
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
@@ -15,9 +15,10 @@ help:
 	@echo "make lab          open the notebooks in JupyterLab"
 	@echo "make bench        run the benchmarks in benchmarks/"
 	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
-	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV"
 	@echo "make release      write the student release (_build/release) and commit it to its branch"
 	@echo "make test-hub     end-to-end test on a local JupyterHub (nbgitpuller, git server, Chromium)"
+	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV (sandboxed as root)"
+	@echo "make test-grading  adversarial submissions and sandbox checks (part of make test)"
 	@echo "make clean        remove _build (keeps .venv)"
 
 # The virtual environment is rebuilt whenever requirements.txt or pyproject.toml changes.
@@ -83,16 +84,22 @@ browser:
 		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
 # Assignments (book/assignments): student notebooks + autograder zips from the masters, and grading.
+# `make grade` runs each submission in a sandbox of its own (root + unshare; see README) and says so
+# before it starts when it cannot; TIMEOUT is per cell and per call of a student's function.
 SUBMISSIONS ?=
 ASSIGNMENT ?=
 GRADES ?=
 TIMEOUT ?= 300
-assignments: $(STAMP)
-	$(BIN)/python book/assignments/build.py --out _build/assignments
+ASSIGNMENTS_BUILT := _build/assignments/.built
+assignments: $(ASSIGNMENTS_BUILT)
 
-grade: $(STAMP)
+# Rebuilt whenever a master or the build script changes, so `make grade` never uses stale tests.
+$(ASSIGNMENTS_BUILT): $(STAMP) $(wildcard book/assignments/masters/*.ipynb) book/assignments/build.py pyproject.toml
+	$(BIN)/python book/assignments/build.py --out _build/assignments
+	@touch $@
+
+grade: $(ASSIGNMENTS_BUILT)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300]"; exit 2; }
-	@test -d _build/assignments || $(MAKE) assignments
 	$(BIN)/python book/assignments/grade.py "$(SUBMISSIONS)" --timeout $(TIMEOUT) \
 		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES))
 
@@ -124,6 +131,10 @@ $(HUB)/npm/.installed: tests/hub/package.json tests/hub/package-lock.json
 
 test-hub: $(STAMP) browser assignments $(HUB)/venv/.installed $(HUB)/npm/.installed
 	$(BIN)/python -m pytest tests/hub -p no:cacheprovider $(PYTEST_ARGS)
+# The grader alone: adversarial submissions, feedback, the autograder zip and the sandbox.
+test-grading: $(STAMP)
+	$(BIN)/python -m pytest tests/assignments/test_grading.py tests/assignments/test_feedback.py \
+		tests/assignments/test_sandbox.py -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf _build

@@ -1,14 +1,19 @@
-"""How long does `make grade` take for a class of 20?
+"""How long does `make grade` take for a class of 20, and how does it compare with the old grader?
 
-    .venv/bin/python benchmarks/bench_grading.py [--n 20] [--assignment cost] [--jobs N]
+    .venv/bin/python benchmarks/bench_grading.py [--n 20] [--assignment cost] [--jobs N] [--old REV]
 
 Builds the assignment's student notebook and autograder (as `make assignments` does), fills 20 copies
-with the master's solutions, grades the folder exactly as `make grade` does (one process per submission,
-parallel across cores) and prints the wall-clock time and the per-submission average.
+with the master's solutions, and grades the folder exactly as `make grade` does (a sandbox per
+submission, parallel across cores). With ``--old REV`` (e.g. ``10c283d``, the grader before issue 11)
+it also grades the same folder with that revision's ``book/assignments/grade.py`` (taken with
+``git show``; otter in one kernel per submission), in the same run, and prints both times and their
+ratio. The target: the new grader within 1.5x of the old one's time.
 """
 import argparse
+import importlib.util
 import os
 import pathlib
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,10 +22,28 @@ import nbformat
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "assignments"))
-sys.path.insert(0, str(ROOT / "tests" / "assignments"))
 import build  # noqa: E402
 import grade  # noqa: E402
-from test_assignments import fill, master  # noqa: E402
+
+
+def old_grader(rev, tmp):
+    """Import ``book/assignments/grade.py`` as it was at git revision ``rev``."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:book/assignments/grade.py"], check=True,
+                            capture_output=True, text=True).stdout
+    path = pathlib.Path(tmp) / "old_grade.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("old_grade", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def timed(grader, subs, assignment, autograder_dir, out, jobs):
+    start = time.perf_counter()
+    rows = grader.grade_folder(subs, assignment, autograder_dir, out, timeout=600, jobs=jobs, progress=False)
+    seconds = time.perf_counter() - start
+    assert all(float(r["total"]) == float(r["possible"]) and not r["error"] for r in rows), rows
+    return seconds
 
 
 def main():
@@ -28,23 +51,27 @@ def main():
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--assignment", default="cost", choices=build.NAMES)
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--old", default=None, help="git revision of the grader to compare with")
     args = parser.parse_args()
+    jobs = args.jobs or os.cpu_count()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
         student, _ = build.build(args.assignment, tmp / "assignments")
-        full = fill(nbformat.read(str(student), as_version=4), master(args.assignment))
+        full = build.solved(args.assignment, student)
         subs = tmp / "subs"
         subs.mkdir()
         for i in range(args.n):
             nbformat.write(full, str(subs / f"student{i:02d}.ipynb"))
-        start = time.perf_counter()
-        rows = grade.grade_folder(subs, args.assignment, tmp / "assignments", tmp / "grades.csv",
-                                  timeout=600, jobs=args.jobs)
-        seconds = time.perf_counter() - start
-    assert all(float(r["total"]) == float(r["possible"]) and not r["error"] for r in rows), rows
-    jobs = args.jobs or os.cpu_count()
-    print(f"graded {args.n} submissions of {args.assignment!r} with {jobs} workers in {seconds:.1f} s "
-          f"({seconds / args.n:.1f} s per submission)")
+        isolated, why = grade.sandbox.probe()
+        new = timed(grade, subs, args.assignment, tmp / "assignments", tmp / "grades.csv", jobs)
+        print(f"new grader ({'sandboxed' if isolated else 'NOT sandboxed: ' + why}): {args.n} submissions of "
+              f"{args.assignment!r} with {jobs} workers in {new:.1f} s ({new / args.n:.2f} s per submission)")
+        if args.old:
+            old = timed(old_grader(args.old, tmp), subs, args.assignment, tmp / "assignments",
+                        tmp / "old-grades.csv", jobs)
+            print(f"old grader ({args.old}): {old:.1f} s ({old / args.n:.2f} s per submission)")
+            ratio = new / old
+            print(f"new / old = {ratio:.2f}x (target <= 1.5x): {'PASS' if ratio <= 1.5 else 'FAIL'}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,14 @@ writes
 
 * ``<out>/<name>/student/<name>.ipynb``: the notebook students fill in (solutions replaced by ``...``,
   only the visible tests, stored in the notebook's metadata so the single file is all a student needs);
-* ``<out>/<name>/autograder/<name>-autograder.zip``: everything ``grade.py`` needs, hidden tests included.
+* ``<out>/<name>/autograder/<name>-autograder.zip``: everything ``grade.py`` needs, hidden tests included;
+  it also runs unchanged in otter's standard container flow (Gradescope): its ``environment.yml``
+  installs the book's package (``how-neural-networks-learn`` at the version in ``pyproject.toml``) from
+  the wheel this script puts in the zip (``wheels/``), so the container needs nothing from this repository.
+
+The student notebook's first cell finds the notebook it is in even when the browser renamed the file
+(``neurons (1).ipynb``): it looks for the newest ``*.ipynb`` in the folder whose otter metadata names
+the assignment, so the checks, stored in that metadata, still load.
 
 ``--check`` also runs every test (visible and hidden) against the solutions; it is slow (one kernel per
 assignment), so the test suite checks the solutions in-process instead. ``--sync-book`` copies the
@@ -15,17 +22,23 @@ student notebooks to ``book/assignments/student/``, the files the book's pages o
 All masters are processed in one Python process, so otter is imported only once.
 """
 import argparse
+import base64
 import contextlib
+import hashlib
 import io
+import json
 import pathlib
+import re
 import shutil
 import sys
 import warnings
+import zipfile
 
 HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 MASTERS = HERE / "masters"
 BOOK_STUDENT = HERE / "student"
-NAMES = ["neurons", "activations", "notation", "cost", "backprop", "sgd"]
+NAMES = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
 
 
 def build(name, out, check=False):
@@ -46,8 +59,125 @@ def build(name, out, check=False):
     # otter names the zip with a timestamp; give it a stable name.
     (zip_path,) = (dest / "autograder").glob("*.zip")
     stable = dest / "autograder" / f"{name}-autograder.zip"
-    zip_path.rename(stable)
-    return dest / "student" / f"{name}.ipynb", stable
+    _with_package(zip_path, stable)
+    zip_path.unlink()
+    student = dest / "student" / f"{name}.ipynb"
+    _find_itself(student, name)
+    return student, stable
+
+
+INIT_CELL = '''\
+# Run this cell first: it loads the checks, which are stored in this notebook.
+import glob, json, os, otter
+
+def _this_notebook(assignment):
+    """The newest notebook here made for this assignment (a renamed copy too)."""
+    mine = []
+    for path in glob.glob("*.ipynb"):
+        try:
+            with open(path, encoding="utf-8") as f:
+                otter_meta = json.load(f)["metadata"]["otter"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if otter_meta.get("assignment_name") == assignment:
+            mine.append(path)
+    return max(mine, key=os.path.getmtime, default=assignment + ".ipynb")
+
+grader = otter.Notebook(_this_notebook({name!r}))'''
+
+
+def _find_itself(student, name):
+    """Replace otter's set-up cell (which names the file) by one that finds a renamed copy too."""
+    import nbformat
+
+    nb = nbformat.read(str(student), as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "otter.Notebook(" in c.source]
+    cell.source = INIT_CELL.format(name=name)
+    nbformat.write(nb, str(student))
+
+
+def project():
+    """(distribution name, version, dependencies, requires-python) from pyproject.toml."""
+    text = (ROOT / "pyproject.toml").read_text()
+    try:
+        import tomllib
+
+        meta = tomllib.loads(text)["project"]
+    except ImportError:  # Python 3.10: the few keys needed, by pattern
+        meta = {k: json.loads(v) for k, v in re.findall(r'^(name|version|requires-python) = (".*")$', text, re.M)}
+        meta["dependencies"] = json.loads(re.search(r"^dependencies = (\[.*\])$", text, re.M).group(1))
+    return meta["name"], meta["version"], meta.get("dependencies", []), meta.get("requires-python", "")
+
+
+def package_wheel():
+    """(file name, bytes) of a pure-Python wheel of nnlib under the project's distribution name."""
+    dist, version, deps, python = project()
+    stem = f"{re.sub(r'[-_.]+', '_', dist)}-{version}"
+    files = {}
+    for path in sorted((ROOT / "nnlib").rglob("*.py")):
+        files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    info = f"{stem}.dist-info"
+    metadata = [f"Metadata-Version: 2.1", f"Name: {dist}", f"Version: {version}"]
+    metadata += [f"Requires-Python: {python}"] if python else []
+    metadata += [f"Requires-Dist: {d}" for d in deps]
+    files[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: book/assignments/build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = []
+    for path, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(data)}")
+    record.append(f"{info}/RECORD,,")
+    files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path, data in files.items():
+            zf.writestr(zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0)), data)
+    return f"{stem}-py3-none-any.whl", buffer.getvalue()
+
+
+def _with_package(src, dest):
+    """Copy otter's autograder zip, adding the book's package as a wheel that environment.yml installs."""
+    wheel_name, wheel = package_wheel()
+    dist, version, _, _ = project()
+    requirement = f"{dist} @ file:///autograder/source/wheels/{wheel_name}"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "environment.yml":
+                text = data.decode()
+                pip_line = next(l for l in text.splitlines() if "otter-grader" in l)
+                indent = pip_line[:len(pip_line) - len(pip_line.lstrip())]
+                data = text.replace(pip_line, f"{pip_line}\n{indent}- {requirement}").encode()
+            zout.writestr(item, data)
+        zout.writestr(f"wheels/{wheel_name}", wheel)
+
+
+def solution_sources(name):
+    """The master's solution cells of one assignment, without the BEGIN/END SOLUTION markers."""
+    import nbformat
+
+    nb = nbformat.read(str(MASTERS / f"{name}.ipynb"), as_version=4)
+    sources, inside = [], False
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.strip() in ("# BEGIN SOLUTION", "# END SOLUTION"):
+            inside = cell.source.strip() == "# BEGIN SOLUTION"
+        elif inside and cell.cell_type == "code":
+            sources.append("\n".join(l for l in cell.source.splitlines()
+                                     if l.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")))
+    return sources
+
+
+def solved(name, student):
+    """The student notebook at ``student`` with the master's solutions in its answer cells: what a
+    student who answers everything right hands in (for benchmarks and checks)."""
+    import nbformat
+
+    nb = nbformat.read(str(student), as_version=4)
+    answers = iter(solution_sources(name))
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "..." in cell.source and "grader" not in cell.source:
+            cell.source = next(answers)
+    return nb
 
 
 def main(argv=None):

@@ -1,0 +1,133 @@
+"""Score one submission: run each question's tests in the grader, on what the sandbox returns.
+
+The tests are the assignment's otter tests (visible and hidden), read from its autograder zip. They
+run here, in the grading process, in a namespace built from the assignment's given code; every name a
+test uses that the notebook defines is looked up in the sandbox: a function becomes a :class:`Proxy`
+(calling it sends the arguments into the sandbox and brings back plain data), any other value is
+brought back as plain data. So the comparisons, and the expected values, stay out of the student's
+reach: replacing ``np.isclose`` or otter's runner in the notebook changes nothing here.
+
+Scoring follows otter's rules for the same test files: a question marked ``all_or_nothing`` earns its
+points only when every case passes; otherwise each passing case earns its own points.
+"""
+import ast
+import builtins
+import doctest
+import zipfile
+
+from .run import Broken, CallFailed
+
+
+def load_tests(autograder_zip):
+    """{question: {"points", "all_or_nothing", "cases": [{"name", "code", "points", "hidden"}]}},
+    questions in notebook order (q2 before q10)."""
+    tests = {}
+    with zipfile.ZipFile(autograder_zip) as zf:
+        for name in zf.namelist():
+            if name.startswith("tests/") and name.endswith(".py"):
+                namespace = {}
+                exec(zf.read(name).decode(), namespace)  # our own OK-format file: `test = {...}`
+                test = namespace["test"]
+                cases = [c for suite in test["suites"] for c in suite["cases"]]
+                tests[test["name"]] = {
+                    "points": float(test.get("points") or 1),
+                    "all_or_nothing": bool(test.get("all_or_nothing", False)),
+                    "cases": [{"name": c.get("name", f"{test['name']} - {i + 1}"), "code": c["code"],
+                               "points": c.get("points"), "hidden": bool(c.get("hidden"))}
+                              for i, c in enumerate(cases)],
+                }
+    return dict(sorted(tests.items(), key=lambda item: (len(item[0]), item[0])))
+
+
+def case_points(question):
+    """Points of each case, as otter resolves them: stated ones, the rest shared evenly."""
+    cases = question["cases"]
+    stated = [c["points"] for c in cases]
+    if all(p is not None for p in stated):
+        return [float(p) for p in stated]
+    rest = question["points"] - sum(p for p in stated if p is not None)
+    n_unstated = sum(p is None for p in stated)
+    return [float(p) if p is not None else rest / n_unstated for p in stated]
+
+
+class Proxy:
+    """Stands for a student's function in the tests; the call runs in the sandbox."""
+
+    def __init__(self, session, name):
+        self._session, self.__name__ = session, name
+
+    def __call__(self, *args, **kwargs):
+        return self._session.call(self.__name__, args, kwargs)
+
+    def __reduce__(self):  # a test's lambda that calls a student's function, sent into the sandbox
+        return (_student_name, (self.__name__,))
+
+    def __repr__(self):
+        return f"<the submission's {self.__name__}>"
+
+
+def _student_name(name):  # unpickled in the sandbox: the student's own object of that name
+    import __main__
+
+    return vars(__main__)[name]
+
+
+def _used_names(source):
+    """Names a piece of test code reads and does not define itself."""
+    tree = ast.parse(source)
+    loaded, stored = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            stored.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            args = node.args
+            stored.update(a.arg for a in args.args + args.kwonlyargs + args.posonlyargs)
+    return loaded - stored - set(dir(builtins))
+
+
+def _failure(e):
+    if isinstance(e, CallFailed):
+        return str(e)
+    if isinstance(e, AssertionError):
+        return str(e) or "a check failed"
+    return f"{type(e).__name__}: {e}"[:300]
+
+
+def score_question(name, question, session, given):
+    """Return (points earned, [what failed], names the notebook lacks when it lacks all it is asked for)."""
+    ns = dict(given)
+    failures, passed, student_names, missing_names = [], [], set(), set()
+    for case in question["cases"]:
+        ok = True
+        for example in doctest.DocTestParser().get_examples(case["code"]):
+            needed = {n for n in _used_names(example.source) if n not in ns}
+            if needed:
+                found = session.names(needed)
+                for n, kind in found.items():
+                    student_names.add(n)
+                    if kind == "missing":
+                        missing_names.add(n)
+                    elif kind == "callable":
+                        ns[n] = Proxy(session, n)
+                    else:
+                        ns[n] = kind
+            try:
+                exec(compile(example.source, f"<{name} test>", "exec"), ns)
+            except Broken:
+                raise
+            except Exception as e:  # a failed check, or the student's function failed
+                failures.append(_failure(e))
+                ok = False
+                break
+        passed.append(ok)
+        if not ok and (question["all_or_nothing"] or "did not return" in failures[-1]):
+            break  # the question is lost; spare the time of its remaining cases
+    points = case_points(question)
+    if question["all_or_nothing"]:
+        earned = question["points"] if len(passed) == len(points) and all(passed) else 0.0
+    else:
+        earned = sum(p for p, ok in zip(points, passed) if ok)
+    missing = sorted(missing_names) if student_names and student_names == missing_names else []
+    return earned, failures, missing
