@@ -27,7 +27,10 @@ to the loop, so the limit is measured rather than asserted.
 
 Where nnlib's extra time goes: it checks its input, runs the general L-layer code of
 ``Network`` rather than two hard-coded layers, and records the training cost and accuracy of
-every epoch. The record comes from the outputs each mini-batch's forward pass computed anyway
+every epoch; and its step keeps the book's update ``W <- W - eta * nabla_w`` with ``nabla_w`` the
+mean gradient, one more multiplication per parameter array than the floor's ``step * sum``
+(measured: about 5-10% of a step at batch size 10, so under the 10% at which issue 13 would
+fold eta into backpropagation). The record comes from the outputs each mini-batch's forward pass computed anyway
 (see ``nnlib.History``), so it costs one concatenation and one cost evaluation per epoch, not
 another pass over the data. The script prints how much of nnlib's time its updates take,
 from the update time ``train`` itself records (``History.seconds``).

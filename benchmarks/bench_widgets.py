@@ -11,6 +11,8 @@ The load average is printed with the table. Static: the size of each figure's te
 (target: at most 1.5 MB) and its build time (target: at most 8 s).
 
 Run: .venv/bin/python benchmarks/bench_widgets.py [--repeats N] [--no-static] [--judge cpu|wall]
+With NNLIB_NO_GLYPH_CACHE=1 the figures draw text with matplotlib's stock renderer (see
+nnlib/widgets/_fastagg.py): the comparison that decides whether the glyph cache stays.
 """
 import argparse
 import os
@@ -21,7 +23,7 @@ import time
 import numpy as np
 
 from nnlib import widgets
-from nnlib.widgets.core import Choice
+from nnlib.widgets import Choice
 
 LIVE = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape", "descent_path",
         "backprop_stepper", "sgd_vs_full_batch"]

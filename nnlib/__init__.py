@@ -4,7 +4,9 @@ Modules, one concept each, in the order the book teaches them:
 
 * :mod:`nnlib.activations` -- activation functions with their derivatives
 * :mod:`nnlib.network`     -- the network: forward pass, cost, backpropagation
+* :mod:`nnlib.parameters`  -- checked weight and bias lists, flat parameter vectors
 * :mod:`nnlib.costs`       -- cost functions (quadratic, cross-entropy)
+* :mod:`nnlib.scoring`     -- cost and accuracy of a network's outputs
 * :mod:`nnlib.descent`     -- plain gradient descent on functions of a few variables
 * :mod:`nnlib.gradcheck`   -- finite-difference gradient checking
 * :mod:`nnlib.sgd`         -- mini-batch stochastic gradient descent and training
@@ -27,9 +29,10 @@ from .data import (
 from .descent import classify_path, gradient_descent, zigzag_fraction
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .network import BackwardPass, ForwardPass, Network
+from .scoring import Score, labels, score_outputs
 from .sgd import History, sgd_step, train
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation",
@@ -39,5 +42,6 @@ __all__ = [
     "classify_path", "gradient_descent", "zigzag_fraction",
     "check_gradients", "numerical_gradient", "relative_error",
     "BackwardPass", "ForwardPass", "Network",
+    "Score", "labels", "score_outputs",
     "History", "sgd_step", "train",
 ]

@@ -52,6 +52,14 @@ def check_same_length(name_a, a, name_b, b):
         )
 
 
+def describe(value):
+    """A short description of what arrived, for error messages: ``'abc' (str)``, ``None``."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return text if value is None else f"{text} ({type(value).__name__})"
+
+
 def check_positive_number(name, value):
     """Return ``value`` as a float after checking it is finite and > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -60,6 +68,31 @@ def check_positive_number(name, value):
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return value
+
+
+def check_number(name, value, low, high=np.inf, low_open=False, high_open=False):
+    """Return ``value`` as a float after checking it is a real number within the given bounds."""
+    left, right = "(" if low_open else "[", ")" if high_open else "]"
+    interval = f"a number in {left}{low:g}, {high:g}{right}"
+    if high == np.inf:
+        interval = f"a finite number {'>' if low_open else '>='} {low:g}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be {interval}, got {describe(value)}")
+    value = float(value)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if not np.isfinite(value) or too_low or too_high:
+        raise ValueError(f"{name} must be {interval}, got {value!r}")
+    return value
+
+
+def label_hint(Y, n_outputs):
+    """The fix to add when ``Y`` looks like integer class labels given where one-hot targets belong."""
+    y = np.asarray(Y)
+    if n_outputs > 1 and y.ndim in (1, 2) and y.size and (y.ndim == 1 or y.shape[1] == 1) \
+            and y.dtype.kind in "iuf" and np.all(np.mod(y, 1) == 0) and y.min() >= 0 and y.max() < n_outputs:
+        return f"; for class labels y, pass one_hot(y, {n_outputs}) as Y"
+    return ""
 
 
 def check_int(name, value, low=None, high=None):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_array, check_int, make_rng
+from ._validation import as_float_array, check_int, check_number, describe, make_rng
 
 
 def one_hot(y, n_classes=None):
@@ -25,6 +25,9 @@ def one_hot(y, n_classes=None):
     ndarray of shape (n_samples, n_classes), 1.0 in column ``y[i]`` of row i, 0.0 elsewhere.
     """
     y = np.asarray(y)
+    if y.dtype.kind not in "iuf":
+        raise ValueError(f"y must hold integer class labels such as [0, 2, 1], got {describe(y.tolist())}; "
+                         "for names, number them first: np.unique(y, return_inverse=True)[1]")
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D (one label per example), got shape {y.shape}")
     if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
@@ -80,8 +83,7 @@ def train_test_split(X, Y, test_fraction=0.2, seed=0):
     Y = as_float_array("Y", Y, ndim=(2,))
     if X.shape[0] != Y.shape[0]:
         raise ValueError(f"X and Y must hold the same number of examples, got {X.shape[0]} and {Y.shape[0]}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction!r}")
+    test_fraction = check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
     n = X.shape[0]
     n_test = int(round(n * test_fraction))
     if not 0 < n_test < n:
@@ -114,9 +116,7 @@ def load_digits(test_fraction=0.2, seed=0):
 
 def _check_toy_args(n_samples, noise):
     n_samples = check_int("n_samples", n_samples, low=2)
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    return n_samples, float(noise)
+    return n_samples, check_number("noise", noise, 0)
 
 
 def make_xor(n_samples=200, noise=0.1, seed=None):

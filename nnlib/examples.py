@@ -40,10 +40,7 @@ def small_network(activation="sigmoid", cost="quadratic"):
     -------
     Network
     """
-    net = Network([2, 3, 1], activation=activation, cost=cost)
-    net.weights = [W1.copy(), W2.copy()]
-    net.biases = [B1.copy(), B2.copy()]
-    return net
+    return Network.from_params([W1.copy(), W2.copy()], [B1.copy(), B2.copy()], activation, cost)
 
 
 def small_example(activation="sigmoid", cost="quadratic"):

@@ -19,9 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_array, check_int, check_same_length, make_rng
+from ._validation import as_float_array, check_int, check_same_length, describe, label_hint, make_rng
 from .activations import get_activation
 from .costs import CrossEntropyCost, get_cost
+from .parameters import ParameterList, pack, unpack
+from .scoring import labels, score_outputs
+
+_labels = labels  # the name nnlib 0.1 used; kept for old imports
 
 
 @dataclass
@@ -66,9 +70,10 @@ class BackwardPass:
     deltas : list of ndarray
         ``deltas[l - 1]`` is delta^l = dC_x/dz^l for every example, shape like z^l.
     nabla_w : list of ndarray
-        ``nabla_w[l - 1]`` is dC/dW^l, shape ``(n_l, n_(l-1))``, averaged over the batch.
+        ``nabla_w[l - 1]`` is dC/dW^l, shape ``(n_l, n_(l-1))``: the gradient of the batch
+        cost C (the mean over the batch), never scaled by a learning rate.
     nabla_b : list of ndarray
-        ``nabla_b[l - 1]`` is dC/db^l, shape ``(n_l,)``, averaged over the batch.
+        ``nabla_b[l - 1]`` is dC/db^l, shape ``(n_l,)``, the same way.
     """
 
     deltas: list
@@ -84,6 +89,8 @@ class BackwardPass:
 
 class Network:
     """A fully connected feed-forward network.
+
+    To build a network from given arrays, use :meth:`from_params`.
 
     Parameters
     ----------
@@ -104,14 +111,15 @@ class Network:
     sizes : list of int
     L : int
         Index of the output layer (the number of layers with weights).
-    weights : list of ndarray
-        ``weights[l - 1]`` is W^l, of shape ``(sizes[l], sizes[l - 1])``; row j, column k is w^l_jk.
-    biases : list of ndarray
-        ``biases[l - 1]`` is b^l, of shape ``(sizes[l],)``.
     activation, output_activation : Activation
     cost_function : QuadraticCost or CrossEntropyCost
         The cost as a function of outputs and targets; :meth:`cost` applies it to the
         network's outputs for inputs ``X``.
+
+    Entry points: :meth:`forward`, :meth:`cost`, :meth:`backprop`, :meth:`score` check their
+    inputs. For training loops, :meth:`check_batch` checks a batch once, and then
+    :meth:`forward_batch` and :meth:`backward_batch` run without checks (the fast path
+    :func:`nnlib.train` uses).
     """
 
     def __init__(self, sizes, activation="sigmoid", cost="quadratic", seed=None, output_activation=None):
@@ -139,6 +147,36 @@ class Network:
         ]
         self.biases = [np.zeros(n_l) for n_l in sizes[1:]]
 
+    @classmethod
+    def from_params(cls, weights, biases, activation="sigmoid", cost="quadratic", output_activation=None):
+        """A network holding the given arrays; ``sizes`` is read from the weights' shapes.
+
+        Parameters
+        ----------
+        weights : list of array_like
+            ``weights[l - 1]`` is W^l, of shape ``(n_l, n_(l-1))``.
+        biases : list of array_like
+            ``biases[l - 1]`` is b^l, of shape ``(n_l,)``.
+        activation, cost, output_activation :
+            As for :class:`Network`.
+
+        The arrays are used as they are (float64 arrays are not copied).
+        """
+        if not isinstance(weights, (list, tuple)) or not weights:
+            raise ValueError(f"weights must be a non-empty list of 2-D arrays (W^1, W^2, ...), "
+                             f"got {describe(weights)}")
+        shapes = [np.shape(W) for W in weights]
+        if any(len(shape) != 2 for shape in shapes):
+            raise ValueError(f"weights must hold 2-D arrays of shape (n_l, n_(l-1)), got shapes {shapes}")
+        sizes = [shapes[0][1]] + [shape[0] for shape in shapes]
+        for l in range(1, len(shapes)):  # l is the list index: shapes[l] is W^(l+1)
+            if shapes[l][1] != shapes[l - 1][0]:
+                raise ValueError(f"weights[{l}] must have {shapes[l - 1][0]} columns, one per neuron of the "
+                                 f"layer before, got shape {shapes[l]}")
+        net = cls(sizes, activation, cost, seed=0, output_activation=output_activation)
+        net.weights, net.biases = weights, biases
+        return net
+
     def __repr__(self):
         extra = ""
         if self.output_activation is not self.activation:
@@ -149,6 +187,29 @@ class Network:
         )
 
     # ---- parameters ---------------------------------------------------------------------
+
+    @property
+    def weights(self):
+        """W^1, ..., W^L: ``weights[l - 1]`` is W^l, shape ``(sizes[l], sizes[l - 1])``.
+
+        Row j, column k is w^l_jk. Checked when assigned (the whole list or one
+        entry): a wrong shape raises ValueError at once.
+        """
+        return self._weights
+
+    @weights.setter
+    def weights(self, arrays):
+        shapes = [(n_l, n_prev) for n_prev, n_l in zip(self.sizes[:-1], self.sizes[1:])]
+        self._weights = ParameterList("weights", shapes, arrays)
+
+    @property
+    def biases(self):
+        """b^1, ..., b^L: ``biases[l - 1]`` is b^l, shape ``(sizes[l],)``; checked when assigned."""
+        return self._biases
+
+    @biases.setter
+    def biases(self, arrays):
+        self._biases = ParameterList("biases", [(n_l,) for n_l in self.sizes[1:]], arrays)
 
     @property
     def n_params(self):
@@ -197,13 +258,17 @@ class Network:
         """
         X = self._check_X(X)
         one_example = X.ndim == 1
-        trace = self._forward(np.atleast_2d(X))
+        trace = self.forward_batch(np.atleast_2d(X))
         if one_example:
             trace = ForwardPass([z[0] for z in trace.zs], [a[0] for a in trace.activations])
         return trace
 
-    def _forward(self, A):
-        """Forward pass on a checked 2-D batch ``A`` of shape (n_samples, sizes[0])."""
+    def forward_batch(self, A):
+        """Forward pass without input checks, for training loops.
+
+        ``A`` must be a 2-D float array of shape (n_samples, sizes[0]), as
+        :meth:`check_batch` returns it. Returns a :class:`ForwardPass`.
+        """
         zs, activations = [], [A]
         for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
             z = A @ W.T  # (n, n_(l-1)) x (n_(l-1), n_l) -> (n, n_l)
@@ -213,12 +278,19 @@ class Network:
             activations.append(A)
         return ForwardPass(zs, activations)
 
-    # ---- cost ---------------------------------------------------------------------------
+    _forward = forward_batch  # the name nnlib 0.1 used
+
+    # ---- cost and scores ----------------------------------------------------------------
 
     def cost(self, X, Y):
         """The cost C of the batch: the mean over examples of the per-example cost C_x, a float."""
-        X, Y = self._check_XY(X, Y)
-        return self.cost_function.value(self._forward(np.atleast_2d(X)).output, np.atleast_2d(Y))
+        X, Y = self.check_batch(X, Y)
+        return self.cost_function.value(self.forward_batch(X).output, Y)
+
+    def score(self, X, Y):
+        """Cost and accuracy on (X, Y) from one forward pass: a :class:`nnlib.scoring.Score`."""
+        X, Y = self.check_batch(X, Y)
+        return score_outputs(self.forward_batch(X).output, Y, self.cost_function)
 
     # ---- backpropagation ----------------------------------------------------------------
 
@@ -240,42 +312,47 @@ class Network:
 
     def backward_pass(self, X, Y):
         """A :class:`BackwardPass` with every delta^l and the gradients, for the book to inspect."""
-        X, Y = self._check_XY(X, Y)
-        one_example = X.ndim == 1
-        result = self._backward(self._forward(np.atleast_2d(X)), np.atleast_2d(Y))
+        one_example = np.ndim(X) == 1
+        X, Y = self.check_batch(X, Y)
+        result = self.backward_batch(self.forward_batch(X), Y)
         if one_example:
             result.deltas = [delta[0] for delta in result.deltas]
         return result
 
-    def _backward(self, trace, Y, scale=None):
-        """The four equations of backpropagation on a checked 2-D batch.
+    def backward_batch(self, trace, Y):
+        """Backpropagation without input checks: the batch cost's gradients.
 
-        The gradients are sums over the examples times ``scale``; the default, 1/n, makes them
-        means (the gradient of the batch cost). SGD passes eta/n to get the step directly.
+        ``trace`` is the result of :meth:`forward_batch` and ``Y`` a 2-D float
+        array of targets (see :meth:`check_batch`). Returns a
+        :class:`BackwardPass`; its ``nabla_w`` and ``nabla_b`` are the means
+        over the batch of each example's gradient. Rows are examples, so BP2
+        multiplies by W, not W^T::
 
-        BP1  delta^L = dC_x/da^L * f'(z^L)
-        BP2  delta^l = (delta^(l+1) W^(l+1)) * f'(z^l)   (rows are examples, so W, not W^T)
-        BP3  dC/db^l_j  = mean over examples of delta^l_j
-        BP4  dC/dw^l_jk = mean over examples of a^(l-1)_k delta^l_j
+            BP1  delta^L = dC_x/da^L * f'(z^L)
+            BP2  delta^l = (delta^(l+1) W^(l+1)) * f'(z^l)
+            BP3  dC/db^l_j  = mean over examples of delta^l_j
+            BP4  dC/dw^l_jk = mean over examples of a^(l-1)_k delta^l_j
         """
-        scale = 1.0 / Y.shape[0] if scale is None else scale
+        mean = 1.0 / Y.shape[0]
         L = self.L
         deltas, nabla_w, nabla_b = [None] * L, [None] * L, [None] * L
-        delta = self.cost_function.output_delta(trace.zs[-1], trace.activations[-1], Y, self.output_activation)
+        delta = self.cost_function.output_delta(
+            trace.zs[-1], trace.activations[-1], Y, self.output_activation)
         for l in range(L, 0, -1):  # l = L, L-1, ..., 1; list index l - 1
             if l < L:
-                # f'(z^l) from a^l = f(z^l), already computed by the forward pass
-                f_prime = self.activation_of_layer(l).prime_of_a(trace.activations[l])
+                # f'(z^l) from a^l = f(z^l), computed by the forward pass
+                f = self.activation_of_layer(l)
+                f_prime = f.prime_of_a(trace.activations[l])
                 # (n, n_(l+1)) x (n_(l+1), n_l) -> (n, n_l)
                 delta = (delta @ self.weights[l]) * f_prime
             deltas[l - 1] = delta
-            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): a sum over the examples, then scaled
-            grad_w = delta.T @ trace.activations[l - 1]
-            grad_w *= scale
-            grad_b = delta.sum(axis=0)
-            grad_b *= scale
-            nabla_w[l - 1], nabla_b[l - 1] = grad_w, grad_b
+            weighted = delta * mean  # each example's share of the mean
+            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): summed over examples
+            nabla_w[l - 1] = weighted.T @ trace.activations[l - 1]
+            nabla_b[l - 1] = weighted.sum(axis=0)
         return BackwardPass(deltas, nabla_w, nabla_b)
+
+    _backward = backward_batch  # the name nnlib 0.1 used
 
     # ---- predictions --------------------------------------------------------------------
 
@@ -285,18 +362,33 @@ class Network:
         With several outputs, the label is the index of the largest output; with one
         output (targets 0 or 1), it is 1 where the output exceeds 0.5 and 0 elsewhere.
         """
-        return _labels(self.forward(X))
+        return labels(self.forward(X))
 
     def accuracy(self, X, Y):
         """Fraction of examples whose predicted label matches the target's label, a float.
 
         ``Y`` holds targets as used for training: one-hot rows, or one 0/1 column.
         """
-        X, Y = self._check_XY(X, Y)
-        A = self._forward(np.atleast_2d(X)).output
-        return float(np.mean(_labels(A) == _labels(np.atleast_2d(Y))))
+        return self.score(X, Y).accuracy
 
     # ---- input checks -------------------------------------------------------------------
+
+    def check_batch(self, X, Y, x_name="X", y_name="Y"):
+        """Check inputs and targets once; returns them as 2-D float arrays ``(X, Y)``.
+
+        ``X`` must have shape (n_samples, sizes[0]) or (sizes[0],), ``Y`` (n_samples, sizes[-1])
+        or (sizes[-1],), with finite values and at least one example. Raises ValueError naming
+        the argument, what was expected and what arrived (with a hint for class labels).
+        """
+        try:
+            X = self._check_X(X, x_name)
+            Y_checked = self._check_Y(Y, y_name)
+            check_same_length(x_name, X, y_name, Y_checked)
+        except ValueError as error:
+            raise ValueError(f"{error}{label_hint(Y, self.sizes[-1])}") from None
+        if X.ndim == 2 and X.shape[0] == 0:
+            raise ValueError(f"{x_name} must hold at least one example, got shape {X.shape}")
+        return np.atleast_2d(X), np.atleast_2d(Y_checked)
 
     def _check_X(self, X, name="X"):
         return as_float_array(name, X, ndim=(1, 2), width=self.sizes[0], width_name="sizes[0], the input layer")
@@ -307,27 +399,11 @@ class Network:
             raise ValueError(f"{name} must lie in [0, 1] for the cross-entropy cost, got values from {Y.min()} to {Y.max()}")
         return Y
 
-    def _check_XY(self, X, Y, x_name="X", y_name="Y"):
-        X = self._check_X(X, x_name)
-        Y = self._check_Y(Y, y_name)
-        check_same_length(x_name, X, y_name, Y)
-        if X.ndim == 2 and X.shape[0] == 0:
-            raise ValueError(f"{x_name} must hold at least one example, got shape {X.shape}")
-        return X, Y
-
-
-def _labels(A):
-    """Labels from outputs or targets of shape (..., n_outputs): argmax, or > 0.5 for one output."""
-    if A.shape[-1] > 1:
-        return np.argmax(A, axis=-1)
-    return (A[..., 0] > 0.5).astype(int)
-
 
 def _check_sizes(sizes):
-    try:
-        sizes = list(sizes)
-    except TypeError:
-        raise ValueError(f"sizes must be a sequence of layer widths such as [2, 3, 1], got {sizes!r}") from None
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise ValueError(f"sizes must be a sequence of layer widths such as [2, 3, 1], got {describe(sizes)}")
+    sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least two layers (input and output), got {sizes!r}")
     for i, n in enumerate(sizes):
@@ -335,18 +411,4 @@ def _check_sizes(sizes):
     return [int(n) for n in sizes]
 
 
-def pack(weights, biases):
-    """One flat vector from per-layer arrays: W^1 row by row, b^1, W^2, b^2, ..., shape (n_params,)."""
-    return np.concatenate([part.ravel() for w, b in zip(weights, biases) for part in (w, b)])
-
-
-def unpack(theta, sizes):
-    """Inverse of :func:`pack`: (weights, biases) lists for a network of the given ``sizes``."""
-    weights, biases, start = [], [], 0
-    for n_prev, n_l in zip(sizes[:-1], sizes[1:]):
-        weights.append(theta[start:start + n_l * n_prev].reshape(n_l, n_prev).copy())
-        start += n_l * n_prev
-        biases.append(theta[start:start + n_l].copy())
-        start += n_l
-    assert start == theta.size, "theta does not match sizes"
-    return weights, biases
+__all__ = ["Network", "ForwardPass", "BackwardPass", "pack", "unpack"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_int, check_positive_number, make_rng
-from .network import _labels
+from .scoring import score_outputs
 
 
 def sgd_step(net, X_batch, Y_batch, eta):
@@ -29,20 +29,22 @@ def sgd_step(net, X_batch, Y_batch, eta):
     eta : float
         Learning rate, > 0.
     """
-    X_batch, Y_batch = net._check_XY(X_batch, Y_batch, "X_batch", "Y_batch")
+    X_batch, Y_batch = net.check_batch(X_batch, Y_batch, "X_batch", "Y_batch")
     eta = check_positive_number("eta", eta)
-    _step(net, np.atleast_2d(X_batch), np.atleast_2d(Y_batch), eta)
+    _step(net, X_batch, Y_batch, eta)
 
 
 def _step(net, X, Y, eta):
-    """sgd_step without the input checks, for the training loop; returns a^L from before the step."""
-    trace = net._forward(X)
-    # Backprop scales its summed gradients by eta/n: that is eta times the mean gradient.
-    steps = net._backward(trace, Y, scale=eta / X.shape[0])
-    for W, b, step_w, step_b in zip(net.weights, net.biases, steps.nabla_w, steps.nabla_b):
-        W -= step_w
-        b -= step_b
-    return trace.activations[-1]
+    """sgd_step on a checked batch (net.check_batch), for the training loop.
+
+    Returns a^L, the batch's outputs from before the step.
+    """
+    trace = net.forward_batch(X)
+    gradients = net.backward_batch(trace, Y)  # nabla_w, nabla_b: the mean gradients
+    for W, b, nabla_w, nabla_b in zip(net.weights, net.biases, gradients.nabla_w, gradients.nabla_b):
+        W -= eta * nabla_w
+        b -= eta * nabla_b
+    return trace.output
 
 
 @dataclass
@@ -74,7 +76,8 @@ class History:
         return len(self.cost)
 
 
-def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progress=False, callback=None):
+def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None,
+          progress=False, callback=None):
     """Train ``net`` in place with mini-batch stochastic gradient descent.
 
     Parameters
@@ -91,31 +94,38 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
     seed : int, numpy.random.Generator or None
         Seeds the shuffling, so a seeded run is repeatable.
     validation : (X_val, Y_val) or None
-        Also record cost and accuracy on this set after each epoch (exact, one forward pass).
+        Also record cost and accuracy on this set after each epoch.
     progress : bool
         Show a progress bar (tqdm) over the epochs.
     callback : callable or None
-        Called as ``callback(epoch, net, history)`` after each epoch (epoch counts from 1).
+        Called as ``callback(epoch, net, history)`` after each epoch
+        (epoch counts from 1).
 
     Returns
     -------
     History
-        Per epoch: cost and accuracy on the training set, averaged over the epoch as its
-        mini-batches went by; on the validation set, after the epoch (see :class:`History`).
+        Per epoch: cost and accuracy on the training set, averaged over the
+        epoch as its mini-batches went by; on the validation set, after the
+        epoch (see :class:`History`).
+
+    Raises
+    ------
+    ValueError
+        For bad arguments, and when the cost stops being finite (the run
+        diverged: eta is too large); the message names the epoch and eta.
+        numpy's own overflow warnings may come first.
     """
-    X, Y = net._check_XY(X, Y)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D, one example per row, got shape {X.shape}")
+    if np.ndim(X) != 2:
+        raise ValueError(f"X must be 2-D, one example per row, "
+                         f"got shape {np.shape(X)}")
+    X, Y = net.check_batch(X, Y)
     n = X.shape[0]
     epochs = check_int("epochs", epochs, low=0)
     batch_size = check_int("batch_size", batch_size, low=1, high=n)
     eta = check_positive_number("eta", eta)
     rng = make_rng(seed)
     if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError(f"validation must be a pair (X_val, Y_val), got {type(validation).__name__}")
-        X_val, Y_val = net._check_XY(*validation, "validation X", "validation Y")
-        X_val, Y_val = np.atleast_2d(X_val), np.atleast_2d(Y_val)
+        X_val, Y_val = _check_validation(net, validation)
 
     history = History()
     bar = None
@@ -127,15 +137,22 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
         start = time.perf_counter()
         order = rng.permutation(n)
         X_shuffled, Y_shuffled = X[order], Y[order]
-        outputs = []  # each mini-batch's a^L, computed for its step (before the update)
+        outputs = []  # each mini-batch's a^L, from before its step
         for k in range(0, n, batch_size):
-            outputs.append(_step(net, X_shuffled[k:k + batch_size], Y_shuffled[k:k + batch_size], eta))
+            X_batch = X_shuffled[k:k + batch_size]
+            Y_batch = Y_shuffled[k:k + batch_size]
+            outputs.append(_step(net, X_batch, Y_batch, eta))
         history.seconds.append(time.perf_counter() - start)
-        _append_scores(net, np.concatenate(outputs), Y_shuffled, history.cost, history.accuracy)
+        A = np.concatenate(outputs)
+        score = score_outputs(A, Y_shuffled, net.cost_function)
+        _check_finite(score.cost, epoch, eta)
+        _record(history.cost, history.accuracy, score)
         if validation is not None:
-            _record(net, X_val, Y_val, history.val_cost, history.val_accuracy)
+            score = net.score(X_val, Y_val)
+            _record(history.val_cost, history.val_accuracy, score)
         if bar is not None:
-            bar.set_postfix(cost=f"{history.cost[-1]:.4f}", accuracy=f"{history.accuracy[-1]:.3f}")
+            bar.set_postfix(cost=f"{history.cost[-1]:.4f}",
+                            accuracy=f"{history.accuracy[-1]:.3f}")
             bar.update(1)
         if callback is not None:
             callback(epoch, net, history)
@@ -144,12 +161,24 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None, progre
     return history
 
 
-def _record(net, X, Y, costs, accuracies):
-    """Append the cost and accuracy of ``net`` on (X, Y), from one forward pass."""
-    _append_scores(net, net._forward(X).output, Y, costs, accuracies)
+def _check_validation(net, validation):
+    """The validation pair, checked: (X_val, Y_val) as 2-D float arrays."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise ValueError(f"validation must be a pair (X_val, Y_val), got {type(validation).__name__}")
+    return net.check_batch(*validation, "validation X", "validation Y")
 
 
-def _append_scores(net, A, Y, costs, accuracies):
-    """Append the cost and accuracy of outputs ``A`` against targets ``Y``."""
-    costs.append(net.cost_function.value(A, Y))
-    accuracies.append(float(np.mean(_labels(A) == _labels(Y))))
+def _record(costs, accuracies, score):
+    """Append a :class:`nnlib.scoring.Score` to the history's lists."""
+    costs.append(score.cost)
+    accuracies.append(score.accuracy)
+
+
+def _check_finite(cost, epoch, eta):
+    """Stop a run whose cost overflowed: every later step would only compute NaN."""
+    if not np.isfinite(cost):
+        raise ValueError(
+            f"training diverged: the cost became {cost} in epoch {epoch} with eta={eta:g}; the network's "
+            f"parameters are no longer finite. Build a new network and train with a smaller eta "
+            f"(e.g. eta={eta / 10:g})"
+        )

@@ -1,15 +1,48 @@
 """Interactive figures for the book: live ipywidgets in a kernel, explorable static HTML in the book.
 
-Each function returns an :class:`~nnlib.widgets.core.InteractiveFigure`; display it (make it
-the last expression of a cell) to get both views. Every figure computes with nnlib.
+Each function returns an :class:`InteractiveFigure`; display it (make it the last expression of
+a cell) to get both views. Every figure computes with nnlib.
 
 >>> from nnlib.widgets import neuron_playground
 >>> fig = neuron_playground(w1=0.5)      # doctest: +SKIP
+
+The parts: :mod:`.controls` (Slider, Choice and what each redraws), :mod:`.figure` (the
+lifecycle), :mod:`.drawing` (blitting with cached layers, PNG frames), :mod:`.export` (the
+static HTML), and shared helpers for figures: :mod:`.diagram` (a network diagram) and
+:mod:`.tiny_model` (the one-neuron model of the cost and SGD figures).
+
+How to add a figure
+-------------------
+Write one module, ``nnlib/widgets/myfigure.py``, with four parts (``notation.py`` is a short
+example to copy):
+
+1. **A pure state function** of the control values that does the maths with nnlib and returns
+   plain numbers and arrays, cached with ``@functools.lru_cache`` (its arguments are the control
+   values, so they are hashable). Test it in ``tests/unit/test_widgets.py``: it is what the figure
+   claims to show.
+2. **setup(fig)** draws the fixed parts on a matplotlib ``Figure`` at most 8.6 inches wide (688
+   px, the book's column) with every text at 10 pt or more (11 CSS px), and returns a dict:
+   ``"dynamic"``: the artists that change with the controls (redrawn every time); optionally
+   ``"layers"``: ``[(name, artists), ...]`` for artists that change only with some controls
+   (an axis whose limits move); and anything else ``update`` needs.
+3. **update(art, **values)** calls the state function and sets every changing artist from its
+   result. It sets everything every time: no flags, no caches of its own.
+4. **The public function** builds the controls and returns
+   ``InteractiveFigure(name, controls, setup, update, figsize=..., alt=...)``. Each control
+   declares what it redraws: ``redraw="dynamic"`` (default), a layer's name, or ``"all"``;
+   the figure works out which controls changed. ``static=[...]`` lists the values the HTML book
+   precomputes (every combination is one frame: keep the product near 100 or below); a control
+   without them is shown there as fixed at its default.
+
+Then import the function below, add it to ``FIGURES`` in the tests and to ``benchmarks/
+bench_widgets.py``, and show it in ``book/figures.ipynb``. A figure imports nnlib and the shared
+modules above, never another figure's module.
 """
 from .activations import activation_explorer
 from .backprop import backprop_stepper
-from .core import Choice, InteractiveFigure, Slider
+from .controls import Choice, Slider
 from .cost import cost_landscape, descent_path
+from .figure import InteractiveFigure
 from .neurons import neuron_playground
 from .notation import forward_pass_explorer
 from .sgd import sgd_vs_full_batch

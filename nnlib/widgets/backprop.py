@@ -1,10 +1,13 @@
 """Figure 6, backprop_stepper: the forward and backward passes of the 2-3-1 network, one step at a time."""
+from functools import lru_cache
+
 import numpy as np
 
 from ..examples import small_example
 from ..gradcheck import check_gradients
-from ._diagram import draw_diagram, update_diagram, vec
-from .core import InteractiveFigure, Slider
+from .controls import Slider
+from .diagram import draw_diagram, update_diagram, vec
+from .figure import InteractiveFigure
 
 STEP_TITLES = [
     ("input", "a⁰ = x"),
@@ -21,6 +24,7 @@ STEP_TITLES = [
 N_STEPS = len(STEP_TITLES)
 
 
+@lru_cache(maxsize=64)
 def backprop_state(x1=0.5, x2=0.8):
     """The pure function behind the figure: every number of one backprop run, from nnlib.
 
@@ -58,7 +62,7 @@ def step_lines(state, step):
             lines.append(f"∂C/∂w¹_{j + 1}k = {vec(b.nabla_w[0][j], '{:.5f}')}")
     if step >= 9:
         check = state["check"]
-        lines.append(f"finite differences: max |difference| = {np.max(np.abs(check.analytic - check.numeric)):.1e}")
+        lines.append(f"max |backprop − finite diff.| = {np.max(np.abs(check.analytic - check.numeric)):.1e}")
         lines.append(f"relative error = {check.relative_error:.1e}  ({'agree' if check.passed() else 'DISAGREE'})")
     return lines
 
@@ -89,30 +93,24 @@ def _node_view(state, step):
 
 
 def _setup(fig):
-    ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1, 1.25])
-    diagram = draw_diagram(ax_net, [2, 3, 1], node_size=1100)
+    ax_net, ax_text = fig.subplots(1, 2)
+    diagram = draw_diagram(ax_net, [2, 3, 1], node_size=1400)
     ax_text.set_axis_off()
-    title = ax_net.text(0.0, 1.02, "", transform=ax_net.transAxes, fontsize=9, weight="bold")
-    eq = ax_text.text(0.0, 1.0, "", transform=ax_text.transAxes, va="top", fontsize=9, color="C3")
-    text = ax_text.text(0.0, 0.86, "", transform=ax_text.transAxes, va="top", fontsize=7.5, family="monospace")
-    # Edges and their weight labels change only when another layer's edges are highlighted.
-    return dict(diagram=diagram, title=title, eq=eq, text=text, cache={}, edges_key=None,
-                partial=[diagram["edges"], *diagram["edge_labels"]],
+    title = fig.suptitle(" ", fontsize=11, weight="bold", x=0.02, ha="left")
+    eq = ax_text.text(0.0, 1.0, "", transform=ax_text.transAxes, va="top", fontsize=11, color="C3")
+    text = ax_text.text(0.0, 0.9, "", transform=ax_text.transAxes, va="top", fontsize=10, family="monospace")
+    return dict(diagram=diagram, title=title, eq=eq, text=text,
+                layers=[("edges", [diagram["edges"], *diagram["edge_labels"]])],
                 dynamic=[diagram["nodes"], *diagram["labels"], title, eq, text])
 
 
 def _update(art, step, x1, x2):
-    key = (x1, x2)
-    if key not in art["cache"]:
-        art["cache"] = {key: backprop_state(x1, x2)}
-    state = art["cache"][key]
+    state = backprop_state(x1, x2)
     acts, highlight, text, edges = _node_view(state, step)
     update_diagram(art["diagram"], state["net"].weights, acts, highlight, text, edges)
-    if art["edges_key"] != tuple(edges):
-        art["edges_key"], art["redraw_partial"] = tuple(edges), True
     name, equation = STEP_TITLES[step]
     art["title"].set_text(f"step {step}/{N_STEPS - 1}: {name}")
-    art["eq"].set_text(f"equation: {equation}")
+    art["eq"].set_text(equation)
     art["text"].set_text("\n".join(step_lines(state, step)))
 
 
@@ -121,9 +119,12 @@ def backprop_stepper(step=0, x1=0.5, x2=0.8):
 
     At each step the active nodes are outlined, every z, a and delta computed so far is listed
     with the equation in use, and the last step compares backprop's gradients with finite
-    differences (:func:`nnlib.check_gradients`). The static export offers every step.
+    differences (:func:`nnlib.check_gradients`). The static export offers every step for
+    two values of each input.
     """
-    controls = [Slider("step", 0, N_STEPS - 1, 1, step, static=list(range(N_STEPS))),
-                Slider("x1", -1.0, 1.0, 0.1, x1), Slider("x2", -1.0, 1.0, 0.1, x2)]
-    return InteractiveFigure("backprop_stepper", controls, _setup, _update, figsize=(8.0, 3.4),
-                             alt="The 2-3-1 network during backpropagation")
+    controls = [Slider("step", 0, N_STEPS - 1, 1, step, static=list(range(N_STEPS)), redraw="edges"),
+                Slider("x1", -1.0, 1.0, 0.1, x1, static=[0.5, 1.0]),
+                Slider("x2", -1.0, 1.0, 0.1, x2, static=[-0.5, 0.8])]
+    return InteractiveFigure("backprop_stepper", controls, _setup, _update, figsize=(8.6, 4.4),
+                             alt="The 2-3-1 network during backpropagation, with every value computed so far "
+                                 "and the equation in use")

@@ -1,68 +1,32 @@
 """Figures 4 and 5, cost_landscape and descent_path: a two-parameter cost surface.
 
-The tiny model is one linear neuron, ``a = w x + b`` (``Network([1, 1], activation="identity")``),
+The tiny model is one linear neuron, ``a = w x + b`` (:mod:`~nnlib.widgets.tiny_model`),
 fitted to five points with the quadratic cost; its cost surface over (w, b) is a bowl whose
 steep and shallow directions make learning rates crawl, converge, oscillate or diverge.
 """
+from functools import lru_cache
+
 import numpy as np
 
 from ..descent import classify_path, gradient_descent, zigzag_fraction
-from ..network import Network
-from .core import InteractiveFigure, Slider
+from . import tiny_model as tm
+from .controls import Slider
+from .figure import InteractiveFigure
+from .tiny_model import B_RANGE, W_RANGE, tiny_model  # noqa: F401  (tiny_model: the name chapters used)
 
 #: The small dataset: inputs x and targets y, shape (5, 1) each.
 X_DATA = np.array([[0.0], [0.5], [1.0], [1.5], [2.0]])
 Y_DATA = np.array([[1.1], [1.2], [1.6], [1.7], [2.1]])
-W_RANGE = (-1.5, 2.5)
-B_RANGE = (-1.0, 3.0)
-_N = 41
-
-
-def tiny_model(w, b):
-    """``Network([1, 1], activation="identity")`` with weight ``w`` and bias ``b``."""
-    net = Network([1, 1], activation="identity")
-    net.weights = [np.array([[w]], dtype=float)]
-    net.biases = [np.array([b], dtype=float)]
-    return net
-
-
-_SHARED = []
-
-
-def _model_at(theta):
-    """One reused tiny model set to theta = (w, b) (building a Network per call is slow)."""
-    if not _SHARED:
-        _SHARED.append(tiny_model(0.0, 0.0))
-    net = _SHARED[0]
-    net.weights[0][0, 0], net.biases[0][0] = theta[0], theta[1]
-    return net
 
 
 def cost_at(theta, X=X_DATA, Y=Y_DATA):
     """The cost C(w, b) of the tiny model on (X, Y), theta = (w, b)."""
-    return _model_at(theta).cost(X, Y)
+    return tm.cost_at(theta, X, Y)
 
 
 def gradient_at(theta, X=X_DATA, Y=Y_DATA):
     """(dC/dw, dC/db) by nnlib's backpropagation, shape (2,)."""
-    nabla_w, nabla_b = _model_at(theta).backprop(X, Y)
-    return np.array([nabla_w[0][0, 0], nabla_b[0][0]])
-
-
-def cost_grid(X=X_DATA, Y=Y_DATA, n=_N):
-    """(ws, bs, C): grid axes of shape (n,) and costs of shape (n, n), rows = b."""
-    ws, bs = np.linspace(*W_RANGE, n), np.linspace(*B_RANGE, n)
-    C = np.array([[cost_at((w, b), X, Y) for w in ws] for b in bs])
-    return ws, bs, C
-
-
-_GRID_CACHE = {}
-
-
-def _cached_grid():
-    if "grid" not in _GRID_CACHE:
-        _GRID_CACHE["grid"] = cost_grid()
-    return _GRID_CACHE["grid"]
+    return tm.gradient_at(theta, X, Y)
 
 
 def landscape_state(w, b):
@@ -70,6 +34,7 @@ def landscape_state(w, b):
     return {"cost": cost_at((w, b)), "gradient": gradient_at((w, b))}
 
 
+@lru_cache(maxsize=256)
 def descent_state(w0, b0, eta, n_steps):
     """The pure function behind descent_path: gradient descent from (w0, b0) with nnlib.
 
@@ -86,28 +51,20 @@ def descent_state(w0, b0, eta, n_steps):
     return {"path": path, "costs": costs, "verdict": verdict}
 
 
-def _contours(ax):
-    ws, bs, C = _cached_grid()
-    ax.contour(ws, bs, C, levels=np.geomspace(C.min() + 1e-3, C.max(), 14), cmap="viridis", linewidths=0.8)
-    i = np.unravel_index(np.argmin(C), C.shape)
-    ax.plot(ws[i[1]], bs[i[0]], "k*", ms=8)
-    ax.set(xlim=W_RANGE, ylim=B_RANGE, xlabel="weight w", ylabel="bias b")
-
-
 def _landscape_setup(fig):
     ax, ax_fit = fig.subplots(1, 2, width_ratios=[1.2, 1])
-    _contours(ax)
-    ax.set_title("cost C(w, b); arrow: −gradient", fontsize=9)
+    tm.draw_contours(ax, X_DATA, Y_DATA)
+    ax.set_title("cost C(w, b); arrow: −gradient", fontsize=11)
     (point,) = ax.plot([], [], "o", color="C3", ms=8)
     arrow = ax.quiver([0], [0], [0], [0], color="C3", angles="xy", scale_units="xy", scale=1, width=0.012)
-    text = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=8,
+    text = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=10,
                    bbox=dict(fc="white", ec="none", alpha=0.8))
     ax_fit.plot(X_DATA[:, 0], Y_DATA[:, 0], "ko", label="data")
     (fit,) = ax_fit.plot([], [], "C3-", label="a = w x + b")
-    ax_fit.set(xlim=(-0.2, 2.2), ylim=(-1, 4), xlabel="x", ylabel="y", title="the model on the data")
-    ax_fit.title.set_fontsize(9)
-    ax_fit.legend(fontsize=7, loc="upper left")
-    return dict(point=point, arrow=arrow, text=text, fit=fit, dynamic=[point, arrow, text, fit])
+    ax_fit.set(xlim=(-0.2, 2.2), ylim=(-1, 4), xlabel="x", ylabel="y")
+    ax_fit.set_title("the model on the data", fontsize=11)
+    legend = ax_fit.legend(fontsize=10, loc="upper left")
+    return dict(point=point, arrow=arrow, text=text, fit=fit, dynamic=[point, arrow, text, fit, legend])
 
 
 def _landscape_update(art, w, b):
@@ -127,28 +84,29 @@ def cost_landscape(w=-0.5, b=0.0):
     """Figure for the cost chapter: move (w, b) over the cost contours; see C and the gradient.
 
     The arrow points along the negative gradient (computed by nnlib's backprop), the way
-    gradient descent would step. The static export covers a 5 x 5 grid of (w, b).
+    gradient descent would step. The static export covers a 6 x 6 grid of (w, b).
     """
-    controls = [Slider("w", W_RANGE[0], W_RANGE[1], 0.1, w, static=sorted({-1.0, -0.5, 0.5, 1.5, 2.0, w})),
-                Slider("b", B_RANGE[0], B_RANGE[1], 0.1, b, static=sorted({-0.5, 0.0, 1.0, 2.0, 2.5, b}))]
-    return InteractiveFigure("cost_landscape", controls, _landscape_setup, _landscape_update, figsize=(7.5, 3.2),
-                             alt="Contours of a two-parameter cost with the gradient at a point")
+    controls = [Slider("w", W_RANGE[0], W_RANGE[1], 0.1, w, static=[-1.0, -0.5, 0.5, 1.0, 1.5, 2.0]),
+                Slider("b", B_RANGE[0], B_RANGE[1], 0.1, b, static=[-0.5, 0.0, 1.0, 2.0, 2.5])]
+    return InteractiveFigure("cost_landscape", controls, _landscape_setup, _landscape_update, figsize=(8.6, 3.6),
+                             alt="Contours of a two-parameter cost with the negative gradient at a point, "
+                                 "and the fitted line on the data")
 
 
 def _descent_setup(fig):
     ax, ax_cost = fig.subplots(1, 2, width_ratios=[1.2, 1])
-    _contours(ax)
+    tm.draw_contours(ax, X_DATA, Y_DATA)
     (path,) = ax.plot([], [], "o-", color="C3", ms=3, lw=1)
     (start,) = ax.plot([], [], "s", color="C3", ms=7)
-    title = ax.set_title("", fontsize=9)
+    title = ax.set_title("", fontsize=11)
     (curve,) = ax_cost.semilogy([], [], "C3.-", ms=3)
-    ax_cost.set(xlabel="step", ylabel="cost C", ylim=(1e-3, 1e3), title="cost per step")
-    ax_cost.title.set_fontsize(9)
+    ax_cost.set(xlabel="step", ylabel="cost C", ylim=(1e-3, 1e3))
+    ax_cost.set_title("cost per step", fontsize=11)
     ax_cost.grid(alpha=0.3)
     verdict = ax_cost.text(0.95, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=11,
                            weight="bold", color="C3")
-    return dict(path=path, start=start, title=title, curve=curve, verdict=verdict, ax_cost=ax_cost, n=None,
-                partial=[ax_cost.xaxis], dynamic=[path, start, title, curve, verdict])
+    return dict(path=path, start=start, title=title, curve=curve, verdict=verdict, ax_cost=ax_cost,
+                layers=[("steps axis", [ax_cost.xaxis])], dynamic=[path, start, title, curve, verdict])
 
 
 def _descent_update(art, eta, w0, b0, n_steps):
@@ -159,21 +117,20 @@ def _descent_update(art, eta, w0, b0, n_steps):
     art["title"].set_text(f"gradient descent, η = {eta:g}, {len(p) - 1} steps")
     art["curve"].set_data(np.arange(len(p)), np.clip(state["costs"], 1e-3, 1e6))
     art["verdict"].set_text(state["verdict"])
-    if art["n"] != n_steps:
-        art["ax_cost"].set_xlim(0, n_steps)
-        art["n"], art["redraw_partial"] = n_steps, True  # only the cost axes' x axis is redrawn
+    art["ax_cost"].set_xlim(0, n_steps)
 
 
 def descent_path(eta=0.3, w0=-1.0, b0=0.0, n_steps=30):
     """Figure for the cost chapter: gradient descent's path and cost for a learning rate.
 
     Small rates crawl, good rates converge, large rates oscillate or diverge; the verdict
-    comes from :func:`nnlib.classify_path`. The static export varies eta and the start w0.
+    comes from :func:`nnlib.classify_path`. The static export varies eta, the starting
+    point (w, b) and the number of steps.
     """
-    controls = [Slider("eta", 0.01, 1.2, 0.01, eta, static=sorted({0.02, 0.1, 0.3, 0.6, 0.8, 0.9, 1.0, eta}),
+    controls = [Slider("eta", 0.01, 1.2, 0.01, eta, static=[0.02, 0.1, 0.3, 0.8, 0.9],
                        label="learning rate η"),
-                Slider("w0", W_RANGE[0], W_RANGE[1], 0.1, w0, static=sorted({-1.0, 2.0, w0}), label="start w"),
-                Slider("b0", B_RANGE[0], B_RANGE[1], 0.1, b0, label="start b"),
-                Slider("n_steps", 1, 100, 1, n_steps, label="steps")]
-    return InteractiveFigure("descent_path", controls, _descent_setup, _descent_update, figsize=(7.5, 3.2),
+                Slider("w0", W_RANGE[0], W_RANGE[1], 0.1, w0, static=[-1.0, 2.0], label="start w"),
+                Slider("b0", B_RANGE[0], B_RANGE[1], 0.1, b0, static=[0.0, 2.5], label="start b"),
+                Slider("n_steps", 1, 100, 1, n_steps, static=[10, 30, 100], label="steps", redraw="steps axis")]
+    return InteractiveFigure("descent_path", controls, _descent_setup, _descent_update, figsize=(8.6, 3.6),
                              alt="A gradient-descent path over cost contours and its cost per step")

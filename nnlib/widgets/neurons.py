@@ -1,8 +1,12 @@
 """Figure 1, neuron_playground: one neuron with two inputs, its output and its decision line."""
+from functools import lru_cache
+
 import numpy as np
 
+from ..activations import get_activation
 from ..network import Network
-from .core import Choice, InteractiveFigure, Slider
+from .controls import Choice, Slider
+from .figure import InteractiveFigure
 
 ACTIVATION_OPTIONS = ["sigmoid", "step", "tanh", "relu"]
 _GRID = np.linspace(-2, 2, 61)
@@ -10,12 +14,10 @@ _GRID = np.linspace(-2, 2, 61)
 
 def neuron(w1, w2, b, activation="sigmoid"):
     """A ``Network([2, 1])`` with weights ``(w1, w2)`` and bias ``b``: one neuron."""
-    net = Network([2, 1], activation=activation)
-    net.weights = [np.array([[w1, w2]], dtype=float)]
-    net.biases = [np.array([b], dtype=float)]
-    return net
+    return Network.from_params([np.array([[w1, w2]], dtype=float)], [np.array([b], dtype=float)], activation)
 
 
+@lru_cache(maxsize=256)
 def neuron_state(x1, x2, w1, w2, b, activation="sigmoid"):
     """The pure function behind the figure: ``{"z", "a", "plane", "line"}`` for the given knobs.
 
@@ -38,40 +40,35 @@ def neuron_state(x1, x2, w1, w2, b, activation="sigmoid"):
 def _setup(fig):
     ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
-                            vmin=-1, vmax=1, aspect="equal")
-    cbar = fig.colorbar(image, ax=ax_plane, shrink=0.8, label="output a")
+                            vmin=0, vmax=1, aspect="equal")
+    cbar = fig.colorbar(image, ax=ax_plane, shrink=0.85, label="output a")
     (line,) = ax_plane.plot([], [], "k-", lw=2, label="decision line z = 0")
     (point,) = ax_plane.plot([], [], "o", ms=9, mfc="yellow", mec="k")
-    ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", title="output over the input plane")
-    ax_plane.legend(loc="lower left", fontsize=7)
+    ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", title="output over the inputs")
+    legend = ax_plane.legend(loc="lower left", fontsize=10, framealpha=0.8)
     zs = np.linspace(-6, 6, 241)
     (curve,) = ax_f.plot(zs, zs * 0, "C0-")
     (marker,) = ax_f.plot([], [], "o", ms=8, color="C3")
     vline = ax_f.axvline(0, color="C3", ls=":")
-    ax_f.set(xlabel="weighted sum z", ylabel="output a = f(z)", xlim=(-6, 6), ylim=(-1.2, 2.2))
-    text = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=9, family="monospace")
+    ax_f.set(xlabel="weighted sum z", ylabel="output a = f(z)", xlim=(-6, 6), ylim=(-1.2, 2.6))
+    text = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=10, family="monospace")
     ax_f.grid(alpha=0.3)
-    return dict(image=image, line=line, point=point, curve=curve, marker=marker, vline=vline, text=text,
-                zs=zs, ax_f=ax_f, activation=None, partial=[cbar.ax], dynamic=[image, line, point, curve, vline, marker, text])
+    return dict(image=image, line=line, point=point, curve=curve, marker=marker, vline=vline, text=text, zs=zs,
+                layers=[("colour bar", [cbar.ax])], dynamic=[image, line, point, legend, curve, vline, marker, text])
 
 
 def _update(art, x1, x2, w1, w2, b, activation):
-    state = neuron_state(x1, x2, w1, w2, b, activation)
-    from ..activations import get_activation
-
-    f = get_activation(activation)
+    state, f = neuron_state(x1, x2, w1, w2, b, activation), get_activation(activation)
     art["image"].set_data(state["plane"])
-    if activation != art["activation"]:
-        art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar
-        art["activation"], art["redraw_partial"] = activation, True  # only the colour bar is redrawn
+    art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar
     art["line"].set_data(*(state["line"] if state["line"] is not None else ([], [])))
     art["point"].set_data([x1], [x2])
     art["curve"].set_ydata(f(art["zs"]))
     zc = float(np.clip(state["z"], -6, 6))
     art["marker"].set_data([zc], [float(f(zc))])
     art["vline"].set_xdata([zc, zc])
-    art["text"].set_text(f"z = {w1:.1f}*{x1:.1f} + {w2:.1f}*{x2:.1f} + {b:.1f}\n"
-                         f"  = {state['z']:.3f}\na = {activation}(z) = {state['a']:.3f}")
+    art["text"].set_text(f"z = {w1:.1f}*{x1:.1f} + {w2:.1f}*{x2:.1f}\n    + {b:.1f} = {state['z']:.3f}\n"
+                         f"a = {activation}(z)\n  = {state['a']:.3f}")
 
 
 def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
@@ -79,16 +76,13 @@ def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoi
 
     Shows the weighted sum z, the output a = f(z) on the activation's curve, and the
     output over the whole input plane with the decision line z = 0. The static export
-    lets the reader change w1, b and the activation.
+    lets the reader change w1 (0 included), b and the activation (sigmoid or step).
     """
-    controls = [
-        Slider("x1", -2.0, 2.0, 0.1, x1, static=sorted({-1.0, 0.0, 0.5, 1.0, x1})),
-        Slider("x2", -2.0, 2.0, 0.1, x2),
-        Slider("w1", -2.0, 2.0, 0.1, w1, static=sorted({-1.0, 1.0, w1})),
-        Slider("w2", -2.0, 2.0, 0.1, w2),
-        Slider("b", -2.0, 2.0, 0.1, b, static=sorted({-1.0, 0.0, 1.0, b})),
-        Choice("activation", ACTIVATION_OPTIONS, activation, static=sorted({"sigmoid", "step", activation},
-                                                                            key=ACTIVATION_OPTIONS.index)),
-    ]
-    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(7.5, 3.2),
-                             alt="One neuron: its output over the input plane and on the activation curve")
+    controls = [Slider("x1", -2.0, 2.0, 0.1, x1), Slider("x2", -2.0, 2.0, 0.1, x2),
+                Slider("w1", -2.0, 2.0, 0.1, w1, static=[-2.0, -1.0, 0.0, 1.0, 2.0]),
+                Slider("w2", -2.0, 2.0, 0.1, w2),
+                Slider("b", -2.0, 2.0, 0.1, b, static=[-1.0, -0.5, 0.0, 0.5, 1.0]),
+                Choice("activation", ACTIVATION_OPTIONS, activation, static=["sigmoid", "step"], redraw="colour bar")]
+    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8),
+                             alt="One neuron: its output over the input plane, with the decision line, "
+                                 "and its output on the activation curve")

@@ -1,11 +1,15 @@
 """Figure 3, forward_pass_explorer: values flowing through the book's 2-3-1 network."""
+from functools import lru_cache
+
 import numpy as np
 
 from ..examples import small_network
-from ._diagram import draw_diagram, update_diagram, vec
-from .core import InteractiveFigure, Slider
+from .controls import Slider
+from .diagram import draw_diagram, update_diagram, vec
+from .figure import InteractiveFigure
 
 
+@lru_cache(maxsize=128)
 def forward_state(x1, x2, w11=None):
     """The pure function behind the figure: the forward pass of the 2-3-1 example network.
 
@@ -29,35 +33,31 @@ def matrix_text(net, trace):
 
 
 def _setup(fig):
-    ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1.3, 1])
+    ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1, 1])
     diagram = draw_diagram(ax_net, [2, 3, 1])
-    ax_net.set_title("the 2-3-1 network: node shade = activation,\nedge red/blue = weight sign, width = size",
-                     fontsize=8)
+    ax_net.set_title("node shade = activation; edge colour =\nweight sign (red +, blue −), width = size",
+                     fontsize=10)
     ax_text.set_axis_off()
-    text = ax_text.text(0.0, 1.0, "", va="top", fontsize=7.5, family="monospace", transform=ax_text.transAxes)
-    # Edges and their labels change only with w11 (then only they are redrawn); the rest is blitted.
-    dynamic = [diagram["nodes"], *diagram["labels"], text]
-    return dict(diagram=diagram, text=text, w11=None, partial=[diagram["edges"], *diagram["edge_labels"]],
-                dynamic=dynamic)
+    text = ax_text.text(0.0, 1.0, "", va="top", fontsize=10, family="monospace", transform=ax_text.transAxes)
+    return dict(diagram=diagram, text=text, layers=[("edges", [diagram["edges"], *diagram["edge_labels"]])],
+                dynamic=[diagram["nodes"], *diagram["labels"], text])
 
 
 def _update(art, x1, x2, w11):
     state = forward_state(x1, x2, w11)
-    net, trace = state["net"], state["trace"]
-    if art["w11"] != w11:
-        art["w11"], art["redraw_partial"] = w11, True
-    update_diagram(art["diagram"], net.weights, trace.activations)
-    art["text"].set_text(matrix_text(net, trace))
+    update_diagram(art["diagram"], state["net"].weights, state["trace"].activations)
+    art["text"].set_text(matrix_text(state["net"], state["trace"]))
 
 
 def forward_pass_explorer(x1=0.5, x2=0.8, w11=0.1):
     """Figure for the notation chapter: change the inputs (and w^1_11) and watch the values flow.
 
     Uses :func:`nnlib.examples.small_network`; the matrix form with the current numbers is
-    printed beside the diagram. The static export varies x1 and x2.
+    printed beside the diagram. The static export varies x1, x2 and w^1_11.
     """
-    controls = [Slider("x1", -1.0, 1.0, 0.1, x1, static=sorted({-1.0, 0.0, 0.5, 1.0, x1})),
-                Slider("x2", -1.0, 1.0, 0.1, x2, static=sorted({-1.0, 0.8, 1.0, x2})),
-                Slider("w11", -2.0, 2.0, 0.1, w11, static=sorted({-1.0, w11}), label="w¹₁₁")]
-    return InteractiveFigure("forward_pass_explorer", controls, _setup, _update, figsize=(7.5, 3.4),
-                             alt="The 2-3-1 network with the values of a forward pass")
+    controls = [Slider("x1", -1.0, 1.0, 0.1, x1, static=[-1.0, 0.0, 0.5, 1.0]),
+                Slider("x2", -1.0, 1.0, 0.1, x2, static=[-1.0, 0.8, 1.0]),
+                Slider("w11", -2.0, 2.0, 0.1, w11, static=[-1.0, 0.1], label="w¹₁₁", redraw="edges")]
+    return InteractiveFigure("forward_pass_explorer", controls, _setup, _update, figsize=(8.6, 4.0),
+                             alt="The 2-3-1 network with the values of a forward pass, and the same pass "
+                                 "in matrix form with its numbers")

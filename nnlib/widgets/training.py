@@ -2,14 +2,17 @@
 
 Both figures train with nnlib's :func:`~nnlib.train` and keep a snapshot of the parameters
 after every epoch, so moving the epoch slider forward trains only the missing epochs and
-moving it back just restores a snapshot.
+moving it back just restores a snapshot. Both use the book's quadratic cost.
 """
+from functools import lru_cache
+
 import numpy as np
 
 from ..data import load_digits, make_toy
 from ..network import Network
-from ..sgd import _record, train
-from .core import Choice, InteractiveFigure, Slider
+from ..sgd import train
+from .controls import Choice, Slider
+from .figure import InteractiveFigure
 
 DATASETS = ["xor", "moons", "circles", "spirals"]
 BATCH_SIZE = 10
@@ -22,18 +25,18 @@ class TrainingRun:
     def __init__(self, net, X, Y, eta, seed=0, validation=None):
         self.net, self.X, self.Y, self.eta, self.validation = net, X, Y, eta, validation
         self.rng = np.random.default_rng(seed)  # one generator: chunked training = one long run
-        self.params = [net.get_params()]
-        self.cost, self.accuracy = [], []
-        _record(net, X, Y, self.cost, self.accuracy)
-        self.val_accuracy = [net.accuracy(*validation)] if validation is not None else []
+        self.params, self.cost, self.accuracy, self.val_accuracy = [], [], [], []
+        self._after_epoch(0, net, None)
 
     def _after_epoch(self, epoch, net, history):
         # The figure shows the network *after* each epoch, so score that network exactly
         # (history.cost is the running mean during the epoch): one forward pass for both.
         self.params.append(net.get_params())
-        _record(net, self.X, self.Y, self.cost, self.accuracy)
+        score = net.score(self.X, self.Y)
+        self.cost.append(score.cost)
+        self.accuracy.append(score.accuracy)
         if self.validation is not None:
-            self.val_accuracy.append(history.val_accuracy[-1])
+            self.val_accuracy.append(net.accuracy(*self.validation) if history is None else history.val_accuracy[-1])
 
     def at(self, epoch):
         """The network after ``epoch`` epochs (trains the missing epochs first)."""
@@ -54,10 +57,14 @@ def toy_data(dataset):
     return X, y.reshape(-1, 1).astype(float)
 
 
+@lru_cache(maxsize=24)
 def playground_run(dataset, hidden, eta):
-    """A :class:`TrainingRun` of a 2-hidden-1 tanh network (sigmoid output, cross-entropy) on a toy set."""
+    """A :class:`TrainingRun` of a 2-hidden-1 tanh network (sigmoid output, quadratic cost) on a toy set.
+
+    Cached: the run is extended in place as later epochs are asked for.
+    """
     X, Y = toy_data(dataset)
-    net = Network([2, hidden, 1], activation="tanh", output_activation="sigmoid", cost="cross_entropy", seed=0)
+    net = Network([2, hidden, 1], activation="tanh", output_activation="sigmoid", cost="quadratic", seed=0)
     return TrainingRun(net, X, Y, eta)
 
 
@@ -83,55 +90,48 @@ def _playground_setup(fig):
     image = ax.imshow(np.zeros((_RES, _RES)), origin="lower", cmap="RdBu_r", vmin=0, vmax=1, aspect="auto")
     points = ax.scatter([], [], c=[], cmap="RdBu_r", vmin=0, vmax=1, edgecolors="k", s=12, linewidths=0.5)
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
-    title = ax.set_title("", fontsize=9)
+    title = fig.suptitle(" ", fontsize=11)
     (loss,) = ax_loss.semilogy([], [], "C0-")
     (dot,) = ax_loss.semilogy([], [], "o", color="C3")
-    ax_loss.set(xlabel="epoch", ylabel="training cost (cross-entropy)", ylim=(1e-3, 2))
+    ax_loss.set(xlabel="epoch", ylabel="training cost C (quadratic)", ylim=(1e-3, 0.5))
     ax_loss.grid(alpha=0.3)
     return dict(ax=ax, ax_loss=ax_loss, image=image, points=points, title=title, loss=loss, dot=dot,
-                runs={}, key=None, dynamic=[image, points, title, loss, dot])
+                layers=[("axes", [ax.xaxis, ax.yaxis, ax_loss.xaxis])], dynamic=[image, points, title, loss, dot])
 
 
 def _playground_update(art, epoch, dataset, hidden, eta, max_epochs):
-    key = (dataset, hidden, eta)
-    if key not in art["runs"]:
-        if len(art["runs"]) > 8:
-            art["runs"].clear()
-        art["runs"][key] = playground_run(dataset, hidden, eta)
-    run = art["runs"][key]
+    run = playground_run(dataset, hidden, eta)
     epoch = min(epoch, max_epochs)
     state = playground_state(run, epoch)
     art["image"].set_data(state["grid"])
     art["image"].set_extent(state["extent"])
-    if art["key"] != (dataset, max_epochs):
-        art["key"], art["redraw_all"] = (dataset, max_epochs), True
-        art["points"].set_offsets(run.X)
-        art["points"].set_array(run.Y[:, 0])
-        art["ax"].set_xlim(state["extent"][:2])
-        art["ax"].set_ylim(state["extent"][2:])
-        art["ax_loss"].set_xlim(0, max_epochs)
+    art["points"].set_offsets(run.X)
+    art["points"].set_array(run.Y[:, 0])
+    art["ax"].set_xlim(state["extent"][:2])
+    art["ax"].set_ylim(state["extent"][2:])
+    art["ax_loss"].set_xlim(0, max_epochs)
     acc = run.accuracy[epoch]
     art["title"].set_text(f"{dataset}, 2-{hidden}-1, η = {eta:g}: epoch {epoch}, accuracy {acc:.0%}")
     art["loss"].set_data(np.arange(epoch + 1), state["cost"])
     art["dot"].set_data([epoch], [state["cost"][-1]])
 
 
-def training_playground(dataset="moons", hidden=8, eta=0.5, epoch=100, max_epochs=300):
+def training_playground(dataset="moons", hidden=8, eta=2.0, epoch=100, max_epochs=300):
     """Figure for the last chapter: train a small network on a 2-D dataset and watch it learn.
 
     Controls: the dataset (xor, moons, circles, spirals), hidden units, learning rate and the
     epoch; shows the decision regions (the output over the plane, data points on top) and the
     training cost per epoch. Training uses nnlib's :func:`~nnlib.train` with mini-batches of 10.
-    The static export varies the dataset and the epoch.
+    The static export varies the epoch, the dataset, the hidden units and eta.
     """
-    epochs_static = sorted({0, 5, 20, 50, 100, 200, 300, epoch} & set(range(max_epochs + 1)))
-    controls = [Slider("epoch", 0, max_epochs, 5, epoch, static=epochs_static),
-                Choice("dataset", DATASETS, dataset),
-                Slider("hidden", 1, 16, 1, hidden, label="hidden units"),
-                Slider("eta", 0.05, 3.0, 0.05, eta, label="η"),
-                Slider("max_epochs", 10, 1000, 10, max_epochs, label="epoch axis")]
+    controls = [Slider("epoch", 0, max_epochs, 5, epoch, static=[e for e in (0, 50, 100, 300) if e <= max_epochs]),
+                Choice("dataset", DATASETS, dataset, redraw="axes"),
+                Slider("hidden", 1, 16, 1, hidden, static=[2, 8], label="hidden units"),
+                Slider("eta", 0.05, 8.0, 0.05, eta, static=[0.5, 2.0, 6.0], label="η"),
+                Slider("max_epochs", 10, 1000, 10, max_epochs, label="epoch axis", redraw="axes")]
     return InteractiveFigure("training_playground", controls, _playground_setup, _playground_update,
-                             figsize=(7.5, 3.2), alt="Decision regions of a small network and its training cost")
+                             figsize=(8.6, 3.8), alt="Decision regions of a small network on a 2-D dataset "
+                                                     "and its training cost per epoch")
 
 
 # ---- digits_training -------------------------------------------------------------------
@@ -139,6 +139,7 @@ def training_playground(dataset="moons", hidden=8, eta=0.5, epoch=100, max_epoch
 N_SHOWN = 10
 
 
+@lru_cache(maxsize=4)
 def digits_run(hidden=30, eta=3.0):
     """A :class:`TrainingRun` of a 64-hidden-10 sigmoid network (quadratic cost) on the 8x8 digits."""
     split = load_digits(seed=0)
@@ -162,25 +163,26 @@ def digits_state(run, epoch):
 
 
 def _digits_setup(fig):
-    grid = fig.add_gridspec(2, 2 + N_SHOWN // 2, width_ratios=[1.4, 1.4] + [1] * (N_SHOWN // 2))
-    ax = fig.add_subplot(grid[:, :2])
+    grid = fig.add_gridspec(1, 2, width_ratios=[1, 1.1])
+    ax = fig.add_subplot(grid[0, 0])
     (train_line,) = ax.plot([], [], "C0.-", label="training")
     (test_line,) = ax.plot([], [], "C1.-", label="test")
     ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
-    title = ax.set_title("", fontsize=9)
+    legend = ax.legend(fontsize=10, loc="lower right")
+    title = fig.suptitle(" ", fontsize=11)
     # The misclassified digits are tiles of one image (one image to redraw instead of ten).
-    ax_tiles = fig.add_subplot(grid[:, 2:])
+    ax_tiles = fig.add_subplot(grid[0, 1])
     ax_tiles.set_axis_off()
     mosaic = np.ones((_ROWS * (8 + _GAP_Y), _COLS * 8 + (_COLS - 1) * _GAP_X, 3))  # white RGB
     image = ax_tiles.imshow(mosaic, interpolation="nearest", aspect="equal")
     labels = []
     for i in range(N_SHOWN):
         y0, x0 = _tile_origin(i)
-        labels.append(ax_tiles.text(x0 + 3.5, y0 - 0.7, "", ha="center", va="bottom", fontsize=7))
+        labels.append(ax_tiles.text(x0 + 3.5, y0 - 0.7, "", ha="center", va="bottom", fontsize=10))
     return dict(ax=ax, train_line=train_line, test_line=test_line, title=title, image=image, mosaic=mosaic,
-                labels=labels, runs={}, n=None, dynamic=[train_line, test_line, title, image, *labels])
+                labels=labels, layers=[("epoch axis", [ax.xaxis])],
+                dynamic=[train_line, test_line, legend, title, image, *labels])
 
 
 _ROWS, _COLS, _GAP_X, _GAP_Y = 2, N_SHOWN // 2, 2, 4
@@ -192,14 +194,9 @@ def _tile_origin(i):
 
 
 def _digits_update(art, epoch, hidden, eta, max_epochs):
-    key = (hidden, eta)
-    if key not in art["runs"]:
-        art["runs"] = {key: digits_run(hidden, eta)}
-    run = art["runs"][key]
+    run = digits_run(hidden, eta)
     state = digits_state(run, epoch)
-    if art["n"] != max_epochs:
-        art["n"], art["redraw_all"] = max_epochs, True
-        art["ax"].set_xlim(0, max_epochs)
+    art["ax"].set_xlim(0, max_epochs)
     e = np.arange(epoch + 1)
     art["train_line"].set_data(e, state["accuracy"])
     art["test_line"].set_data(e, state["test_accuracy"])
@@ -229,6 +226,6 @@ def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
                        static=sorted({0, 1, 2, 3, 5, 10, 20, 30, epoch} & set(range(max_epochs + 1)))),
                 Slider("hidden", 5, 60, 5, hidden, label="hidden units"),
                 Slider("eta", 0.1, 5.0, 0.1, eta, label="η"),
-                Slider("max_epochs", 5, 100, 5, max_epochs, label="epoch axis")]
-    return InteractiveFigure("digits_training", controls, _digits_setup, _digits_update, figsize=(8.5, 3.0),
+                Slider("max_epochs", 5, 100, 5, max_epochs, label="epoch axis", redraw="epoch axis")]
+    return InteractiveFigure("digits_training", controls, _digits_setup, _digits_update, figsize=(8.6, 3.6),
                              alt="Accuracy per epoch on the digits and misclassified test digits")

@@ -42,3 +42,26 @@ def test_get_cost_by_name_and_unknown_name():
     assert get_cost("cross_entropy") is CrossEntropyCost
     with pytest.raises(ValueError, match=r"cost must be one of \['cross_entropy', 'quadratic'\], got 'mse'"):
         get_cost("mse")
+
+
+def test_cross_entropy_delta_for_an_output_activation_other_than_the_sigmoid():
+    """The general branch of CrossEntropyCost.output_delta: dC_x/da * f'(z), by finite differences.
+
+    No registered activation other than the sigmoid fits cross-entropy's [0, 1] range and is
+    differentiable, so the branch is driven with a squashed arctan, (arctan(z) / pi + 1/2).
+    """
+    from nnlib.activations import Activation
+
+    def f(z):
+        return np.arctan(z) / np.pi + 0.5
+
+    def prime(z):
+        return 1 / (np.pi * (1 + z**2))
+
+    squashed = Activation("squashed_arctan", f, prime, lambda a: prime(np.tan(np.pi * (a - 0.5))), (0.0, 1.0))
+    rng = np.random.default_rng(2)
+    z, y = rng.normal(size=(3, 2)), rng.uniform(size=(3, 2))
+    delta = CrossEntropyCost.output_delta(z, f(z), y, squashed)
+    # delta_j = dC_x/dz_j; C_x is a sum over examples here, so differentiate the sum
+    numeric = numerical_gradient(lambda v: np.sum(CrossEntropyCost.per_example(f(v), y)), z)
+    np.testing.assert_allclose(delta, numeric, rtol=1e-6)

@@ -58,5 +58,5 @@ def test_toy_set_bad_arguments():
 
 
 def test_train_test_split_bad_fraction():
-    with pytest.raises(ValueError, match=r"test_fraction must be between 0 and 1 \(exclusive\), got 1.5"):
+    with pytest.raises(ValueError, match=r"test_fraction must be a number in \(0, 1\), got 1.5"):
         train_test_split(np.zeros((10, 2)), np.zeros((10, 1)), test_fraction=1.5)

@@ -13,7 +13,7 @@ import pytest
 import nnlib
 from nnlib import widgets
 from nnlib.examples import small_example
-from nnlib.widgets import activations, backprop, cost, core, neurons, notation, sgd, training
+from nnlib.widgets import activations, backprop, controls, cost, export, neurons, notation, sgd, training
 
 FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
            "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
@@ -41,6 +41,14 @@ def test_activation_state_step_has_zero_slope_and_is_all_saturated():
     assert sig["saturated"][0] and not sig["saturated"][len(sig["zs"]) // 2]
 
 
+def test_leaky_relu_negative_side_is_not_shaded_but_relu_negative_side_is():
+    # issue 12 item 13: leaky ReLU keeps a slope of 0.01 for z < 0, which is its whole point
+    leaky, relu = activations.activation_state("leaky_relu"), activations.activation_state("relu")
+    negative, positive = leaky["zs"] < 0, leaky["zs"] > 0
+    assert not leaky["saturated"].any()
+    assert relu["saturated"][negative].all() and not relu["saturated"][positive].any()
+
+
 def test_forward_state_is_the_example_networks_forward_pass():
     net, x, _ = small_example()
     state = notation.forward_state(*x)
@@ -48,6 +56,7 @@ def test_forward_state_is_the_example_networks_forward_pass():
     changed = notation.forward_state(*x, w11=-1.0)
     assert np.isclose(changed["trace"].z(1)[0], -1.0 * 0.5 + 0.4 * 0.8 + 0.1)
     assert "z¹ = [0.470, -0.190, 0.070]" in notation.matrix_text(state["net"], state["trace"])
+    assert np.isclose(notation.forward_state(*x)["trace"].z(1)[0], 0.47)  # the cached state was not changed
 
 
 def test_cost_landscape_gradient_matches_finite_differences():
@@ -135,6 +144,7 @@ def test_every_grid_point_draws_a_distinct_frame(name):
     fig, frames = _frames(name)
     assert len(frames) == len(fig.static_grid())
     assert all(png.startswith(b"\x89PNG") for png in frames.values())
+    assert len(set(frames.values())) == len(frames), f"{name}: some grid points draw the same frame"
 
 
 @pytest.mark.parametrize("name", FIGURES)
@@ -155,9 +165,9 @@ def test_frame_for_values_is_the_one_drawn_for_them(name):
     fig, frames = _frames(name)
     grid = fig.static_grid()
     point = grid[len(grid) // 2]
-    key = "_".join(str(core._index_of(c.static_values(), point[c.name])) for c in fig.controls)
+    key = "_".join(str(controls.index_of(c.static_values(), point[c.name])) for c in fig.controls)
     fresh = getattr(widgets, name)()
-    assert fresh.png(dpi=core.STATIC_DPI, colors=core.STATIC_COLORS, **point) == frames[key]
+    assert fresh.png(colors=export.STATIC_COLORS, **point) == frames[key]
 
 
 def test_html_export_is_self_contained_and_holds_every_frame():
@@ -166,8 +176,43 @@ def test_html_export_is_self_contained_and_holds_every_frame():
     assert 'id="bp-test"' in page and "<script" in page
     assert not re.search(r"<script[^>]+src=", page) and "http" not in page
     frames = json.loads(re.search(r'class="nnlib-frames">(.*?)</script>', page).group(1))
-    assert len(frames) == backprop.N_STEPS
-    assert base64.b64decode(frames["0_0_0"]).startswith(b"\x89PNG")
+    assert len(frames) == backprop.N_STEPS * 2 * 2
+    prefix = "data:image/png;base64,"  # complete img sources: a build step may swap in URLs
+    assert all(src.startswith(prefix) for src in frames.values())
+    assert base64.b64decode(frames["0_0_0"][len(prefix):]).startswith(b"\x89PNG")
+
+
+def test_fixed_controls_are_shown_as_text_not_as_disabled_sliders():
+    page = widgets.neuron_playground().to_html(element_id="np-test")
+    assert "disabled" not in page
+    fixed = re.search(r'<p class="nnlib-fixed"[^>]*>(.*?)</p>', page).group(1)
+    assert "running notebook" in fixed and "x1 = 0.5" in fixed and "w2 = -1" in fixed
+    # every moving control has a visible label tied to it, and its value is announced
+    for name in ("w1", "b", "activation"):
+        assert f'<label for="np-test-{name}">' in page and f'id="np-test-{name}"' in page
+    assert 'aria-valuetext="1"' in page
+
+
+def test_a_redraw_naming_an_unknown_layer_fails_when_the_figure_is_built():
+    fig = widgets.activation_explorer()
+    fig.controls[1].redraw = "curve"  # misspelt "curves"
+    with pytest.raises(ValueError, match=r"redraw must be 'dynamic', 'all' or a layer name \['z range', 'curves'\]"):
+        fig.png()
+
+
+def test_no_figure_module_imports_another_figure_module():
+    import ast
+    import pathlib
+
+    shared = {"controls", "figure", "drawing", "export", "diagram", "tiny_model"}
+    folder = pathlib.Path(widgets.__file__).parent
+    for path in folder.glob("*.py"):
+        if path.stem in shared | {"__init__"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                assert set(names) <= shared, f"{path.name} imports {names}"
 
 
 def test_mimebundle_without_kernel_has_html_and_text():
@@ -201,7 +246,7 @@ def test_blitted_and_partial_redraws_match_a_fresh_full_draw(name):
     fig.png()
     final = {}
     for c in fig.controls:  # move every control away from its default, one after another
-        value = c.options[-1] if isinstance(c, core.Choice) else c.max if c.default != c.max else c.min
+        value = c.options[-1] if isinstance(c, controls.Choice) else c.max if c.default != c.max else c.min
         fig.png(**{c.name: value})
         final[c.name] = value
     moved = _pixels(fig.png())
@@ -211,22 +256,89 @@ def test_blitted_and_partial_redraws_match_a_fresh_full_draw(name):
     assert (diff > 0).mean() < 0.001, f"{name}: {(diff > 0).mean():.2%} of pixels differ"
 
 
-def test_glyph_cache_canvas_draws_text_like_plain_agg():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+# ---- the glyph cache's fence ---------------------------------------------------------------
+
+def test_glyph_cache_is_in_use_on_the_pinned_matplotlib():
+    """Fails when matplotlib's private text internals move (then update _fastagg or its pin)."""
+    import matplotlib
+
+    from nnlib.widgets import _fastagg
+
+    if tuple(int(v) for v in matplotlib.__version__.split(".")[:2]) < (3, 11):
+        pytest.skip("the glyph cache needs matplotlib 3.11 (Python 3.10 installs 3.10)")
+    assert _fastagg.AVAILABLE, _fastagg.STATE["reason"]
+    widgets.backprop_stepper().png(step=9)
+    assert _fastagg.STATE["enabled"], _fastagg.STATE["reason"]
+
+
+def _draw_text_with(canvas_class):
     from matplotlib.figure import Figure
 
-    FastCanvasAgg = pytest.importorskip("nnlib.widgets._fastagg", reason="needs matplotlib >= 3.11",
-                                        exc_type=ImportError).FastCanvasAgg
+    fig = Figure(figsize=(3, 1.5), dpi=80)
+    canvas_class(fig)
+    ax = fig.add_subplot()
+    ax.set_title("z¹ = W¹ a⁰ + b¹, $x_1$")
+    ax.text(0.1, 0.5, "0.123 -0.456\nabc", family="monospace")
+    fig.canvas.draw()
+    fig.canvas.draw()  # the second draw uses the caches
+    return np.asarray(fig.canvas.buffer_rgba()).astype(int)
 
-    images = []
-    for canvas in (FigureCanvasAgg, FastCanvasAgg):
-        fig = Figure(figsize=(3, 1.5), dpi=80)
-        canvas(fig)
-        ax = fig.add_subplot()
-        ax.set_title("z¹ = W¹ a⁰ + b¹, $x_1$")
-        ax.text(0.1, 0.5, "0.123 -0.456\nabc", family="monospace")
-        fig.canvas.draw()
-        fig.canvas.draw()  # second draw uses the caches
-        images.append(np.asarray(fig.canvas.buffer_rgba()).astype(int))
-    diff = np.abs(images[0] - images[1]).max(axis=2)
+
+def test_glyph_cache_canvas_draws_text_like_plain_agg():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nnlib.widgets._fastagg import FastCanvasAgg
+
+    diff = np.abs(_draw_text_with(FigureCanvasAgg) - _draw_text_with(FastCanvasAgg)).max(axis=2)
     assert (diff > 60).mean() < 0.005
+
+
+def test_glyph_cache_falls_back_to_matplotlib_on_any_failure(monkeypatch):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nnlib.widgets import _fastagg
+
+    def broken(*args, **kwargs):
+        raise AttributeError("'FT2Font' object has no attribute '_layout'")  # as if the private API moved
+
+    monkeypatch.setattr(_fastagg.CachedGlyphRenderer, "_draw_cached", broken)
+    monkeypatch.setitem(_fastagg.STATE, "enabled", True)
+    image = _draw_text_with(_fastagg.FastCanvasAgg)
+    assert not _fastagg.STATE["enabled"] and "_layout" in _fastagg.STATE["reason"]
+    np.testing.assert_array_equal(image, _draw_text_with(FigureCanvasAgg))
+    assert widgets.neuron_playground().png().startswith(b"\x89PNG")  # the figures still draw
+
+
+# ---- readable at the size shown: every text >= 11 CSS px in the 688 px column ----------------
+
+COLUMN_PX = 688
+
+
+def _drawn_text_sizes(fig, **values):
+    """(natural width in px, [(css px, text)]) for every text drawn in a full draw of ``fig``."""
+    from matplotlib.text import Text
+
+    sizes = {}
+    original = Text.draw
+
+    def recording_draw(self, renderer):
+        if self.get_visible() and self.get_text().strip():
+            sizes[id(self)] = (renderer.points_to_pixels(self.get_fontsize()), self.get_text())
+        return original(self, renderer)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Text, "draw", recording_draw)
+        fig.png(**values)
+    width = fig.figure.canvas.get_width_height(physical=True)[0]
+    shown = min(1.0, COLUMN_PX / width)
+    return width, [(px * shown, text) for px, text in sizes.values()]
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_text_of_every_figure_is_at_least_11_css_px_in_the_column(name):
+    grid = getattr(widgets, name)().static_grid()
+    for values in (grid[0], grid[-1]):  # a fresh figure each time: a full draw records every text
+        width, texts = _drawn_text_sizes(getattr(widgets, name)(), **values)
+        assert width <= COLUMN_PX, f"{name} is {width} px wide at its natural size"
+        small = [(round(px, 1), text) for px, text in texts if px < 11]
+        assert texts and not small, f"{name} at {values}: texts under 11 CSS px: {small[:5]}"

@@ -1,4 +1,4 @@
-"""A network diagram (nodes and edges) shared by the notation and backprop figures."""
+"""A network diagram (nodes and edges), shared by the notation and backprop figures."""
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.collections import LineCollection
@@ -21,18 +21,14 @@ def draw_diagram(ax, sizes, node_size=900):
     ax.add_collection(edges)
     xy = np.vstack(pos)
     nodes = ax.scatter(xy[:, 0], xy[:, 1], s=node_size, c="white", edgecolors="k", linewidths=1.2, zorder=2)
-    labels = [ax.text(x, y, "", ha="center", va="center", fontsize=7, zorder=3) for x, y in xy]
-    edge_labels = [ax.text(*(0.7 * np.asarray(s[0]) + 0.3 * np.asarray(s[1])), "", fontsize=6, color="0.25",
+    labels = [ax.text(x, y, "", ha="center", va="center", fontsize=10, zorder=3) for x, y in xy]
+    edge_labels = [ax.text(*(0.4 * np.asarray(s[0]) + 0.6 * np.asarray(s[1])), "", fontsize=10, color="0.2",
                            ha="center", va="center", zorder=3,
                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7)) for s in segments]
     ax.set_xlim(-0.4, len(sizes) - 0.6)
     ax.set_ylim(-max(sizes) / 2 - 0.2, max(sizes) / 2 + 0.2)
     ax.set_axis_off()
     return dict(edges=edges, nodes=nodes, labels=labels, edge_labels=edge_labels, sizes=list(sizes))
-
-
-def diagram_artists(d):
-    return [d["edges"], d["nodes"], *d["labels"], *d["edge_labels"]]
 
 
 def update_diagram(d, weights, activations, highlight=(), node_text=None, edge_highlight=()):

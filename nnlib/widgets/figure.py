@@ -1,0 +1,155 @@
+"""InteractiveFigure: one definition per figure, live in a kernel and explorable in static HTML.
+
+A figure is its controls (:mod:`~nnlib.widgets.controls`), a ``setup`` that draws its fixed
+parts and returns its artists, and an ``update`` that sets those artists from the control
+values. This module runs the lifecycle: build the figure on first use, call ``update`` when
+values change, work out from the controls' ``redraw`` declarations which layers to redraw
+(:mod:`~nnlib.widgets.drawing`), and show the result as an ipywidgets view or as static HTML
+(:mod:`~nnlib.widgets.export`).
+"""
+from dataclasses import dataclass, field
+
+from . import export
+from .controls import Choice
+from .drawing import DPI, LayeredCanvas, freeze_layout, new_figure, png_bytes
+
+# The old module-level names, used by notebooks written for nnlib 0.1.
+LIVE_DPI = STATIC_DPI = DPI
+
+
+@dataclass
+class InteractiveFigure:
+    """A figure with controls, live in a kernel and explorable in static HTML.
+
+    Parameters
+    ----------
+    name : str
+    controls : list of Slider or Choice
+    setup : callable
+        ``setup(fig) -> art``: draws the fixed parts on the matplotlib ``Figure`` and returns a
+        dict with ``"dynamic"`` (artists redrawn every time), optionally ``"layers"`` (a list of
+        ``(name, artists)``, bottom first, redrawn when a control naming them changes) and
+        whatever else ``update`` needs.
+    update : callable
+        ``update(art, **values)``: sets the artists for the given control values.
+    figsize : tuple of float
+        Inches; at most 8.6 wide (688 px at 80 dpi, the book's column).
+    alt : str
+        What the figure shows, for the static image's alternative text.
+    """
+
+    name: str
+    controls: list
+    setup: object
+    update: object
+    figsize: tuple = (8.6, 4.0)
+    alt: str = ""
+    _canvas: object = field(default=None, init=False, repr=False)
+    _widget: object = field(default=None, init=False, repr=False)
+
+    def __post_init__(self):
+        names = [c.name for c in self.controls]
+        if len(set(names)) != len(names):
+            raise ValueError(f"control names must be unique, got {names}")
+        self.values = {c.name: c.default for c in self.controls}
+        self._drawn = None  # the values of the last draw
+
+    @property
+    def figure(self):
+        """The matplotlib Figure (Agg canvas, not registered with pyplot), built on first use."""
+        if self._canvas is None:
+            fig = new_figure(self.figsize)
+            self._art = self.setup(fig)
+            self.update(self._art, **self.values)
+            fig.canvas.draw()  # lays the figure out once, for the default values
+            freeze_layout(fig)
+            self._canvas = LayeredCanvas(fig, self._art.get("layers", []), self._art["dynamic"])
+            for c in self.controls:
+                self._canvas.level(c.redraw)  # a misspelt layer name fails here, not on a redraw
+        return self._canvas.figure
+
+    def update_values(self, **values):
+        """Set some control values and redraw what the changed controls declare; returns the Figure."""
+        unknown = set(values) - set(self.values)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; {self.name} has {sorted(self.values)}")
+        self.values.update(values)
+        fig = self.figure
+        changed = [c for c in self.controls if self._drawn is None or self._drawn[c.name] != self.values[c.name]]
+        level = min([self._canvas.level(c.redraw) for c in changed] + [len(self._canvas.layers)])
+        self.update(self._art, **self.values)
+        self._canvas.draw(-1 if self._drawn is None else level)
+        self._drawn = dict(self.values)
+        return fig
+
+    def png(self, dpi=DPI, colors=None, **values):
+        """PNG bytes of the figure for the given control values (others unchanged).
+
+        ``colors`` reduces the image to a palette of that many colours (smaller files).
+        """
+        fig = self.figure
+        if fig.dpi != dpi:
+            fig.set_dpi(dpi)
+            self._drawn = None  # cached pixels are at the old size
+        return png_bytes(self.update_values(**values), colors)
+
+    # ---- static export (see nnlib.widgets.export) ----------------------------------------
+
+    def static_grid(self):
+        """List of value dicts the static export precomputes."""
+        return export.static_grid(self)
+
+    def frames(self):
+        """``{key: png_bytes}`` for every point of :meth:`static_grid`."""
+        return export.frames(self)
+
+    def default_key(self):
+        """The frame key of the default values."""
+        return export.frame_key(self, {c.name: c.default for c in self.controls})
+
+    def to_html(self, element_id=None):
+        """A self-contained ``<div>``: frames, native controls, inline script."""
+        return export.to_html(self, element_id)
+
+    # ---- live widget --------------------------------------------------------------------
+
+    def widget(self):
+        """An ipywidgets box: one control per :class:`Slider`/:class:`Choice` and the figure as an Image."""
+        if self._widget is not None:
+            return self._widget
+        import ipywidgets as widgets
+
+        image = widgets.Image(value=self.png(), format="png")
+        controls, style = [], {"description_width": "initial"}
+        for c in self.controls:
+            common = dict(value=c.default, description=c.label or c.name, style=style)
+            if isinstance(c, Choice):
+                w = widgets.Dropdown(options=list(c.options), **common)
+            elif c.is_int:
+                w = widgets.IntSlider(min=c.min, max=c.max, step=c.step, **common)
+            else:
+                w = widgets.FloatSlider(min=c.min, max=c.max, step=c.step,
+                                        readout_format=".2f" if c.step < 0.1 else ".1f", **common)
+
+            def on_change(change, name=c.name):
+                image.value = self.png(**{name: change["new"]})
+
+            w.observe(on_change, names="value")
+            controls.append(w)
+        self._widget = widgets.VBox([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), image])
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": repr(self), "text/html": self.to_html()}
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return bundle
+        shell = get_ipython()
+        if shell is not None and getattr(shell, "kernel", None) is not None:
+            view = self.widget()._repr_mimebundle_()
+            bundle.update({k: v for k, v in view.items() if k != "text/plain"})
+        return bundle
+
+    def __repr__(self):
+        return f"<{self.name}: interactive figure; run the notebook to use its controls>"
