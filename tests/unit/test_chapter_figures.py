@@ -19,7 +19,7 @@ CHAPTERS = ["intro", "neurons", "activations", "notation", "cost", "backprop", "
 COLUMN_PX, MIN_PX = 688, 11.0
 # Chapter figures that still fail on this branch; their notebooks are being rewritten on other
 # branches (issue 10 item 3). Remove a name when its chapter passes.
-BEING_FIXED = {"intro", "neurons", "activations", "cost", "backprop", "putting-it-together"}
+BEING_FIXED = {"intro", "neurons", "activations", "backprop"}
 
 INSTRUMENT = r'''
 import io as _io
