@@ -40,8 +40,9 @@ def _step(net, X, Y, eta):
     Returns a^L, the batch's outputs from before the step.
     """
     trace = net.forward_batch(X)
-    gradients = net.backward_batch(trace, Y)  # nabla_w, nabla_b: the mean gradients
-    for W, b, nabla_w, nabla_b in zip(net.weights, net.biases, gradients.nabla_w, gradients.nabla_b):
+    gradients = net.backward_batch(trace, Y)  # the batch's mean gradients
+    for W, b, nabla_w, nabla_b in zip(net.weights, net.biases,
+                                      gradients.nabla_w, gradients.nabla_b):
         W -= eta * nabla_w
         b -= eta * nabla_b
     return trace.output

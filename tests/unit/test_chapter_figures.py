@@ -17,9 +17,6 @@ from nbclient import NotebookClient
 BOOK = pathlib.Path(__file__).resolve().parents[2] / "book"
 CHAPTERS = ["intro", "neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
 COLUMN_PX, MIN_PX = 688, 11.0
-# Chapter figures that still fail on this branch; their notebooks are being rewritten on other
-# branches (issue 10 item 3). Remove a name when its chapter passes.
-BEING_FIXED = {"cost", "putting-it-together"}
 
 INSTRUMENT = r'''
 import io as _io
@@ -65,8 +62,7 @@ def problems(figures):
     return found
 
 
-@pytest.mark.parametrize("chapter", [pytest.param(c, marks=pytest.mark.xfail(reason="chapter being rewritten"))
-                                     if c in BEING_FIXED else c for c in CHAPTERS])
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_chapter_figure_is_readable_in_the_column(chapter):
     figures = figures_of(chapter)
     assert not problems(figures), f"{chapter}: " + "; ".join(problems(figures))
