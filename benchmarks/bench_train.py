@@ -32,9 +32,9 @@ in the update, written for all layers at once: ``params -= eta * gradient.nabla`
 ``net.params`` holds every weight and bias in one vector (``net.weights`` and ``net.biases``
 are views into it) and ``backward_batch`` writes the gradient into one reused vector. That
 is two numpy calls per step where the floor makes eight (``step *`` and ``-=`` on each of
-four arrays); written per layer (``W -= eta * nabla_w``), nnlib took 1.3x the floor, in one
-line 1.1-1.2x. ``count_train.py`` counts the instructions of both under valgrind, a measure
-that does not move with the machine's load. The record comes from the outputs each
+four arrays); written per layer (``W -= eta * nabla_w``), nnlib took 1.30x the floor's time
+(1.14x its instructions), in one line 1.21x (1.05x). ``count_train.py`` counts the
+instructions of both under valgrind, a measure that does not move with the machine's load. The record comes from the outputs each
 mini-batch's forward pass computed anyway (see ``nnlib.History``), so it costs one
 concatenation and one cost evaluation per epoch, not another pass over the data. The script prints how much of nnlib's time its updates take,
 from the update time ``train`` itself records (``History.seconds``).
