@@ -22,7 +22,7 @@ import numpy as np
 from ._validation import as_float_array, check_int, check_same_length, describe, label_hint, make_rng
 from .activations import get_activation
 from .costs import CrossEntropyCost, get_cost
-from .parameters import ParameterList, pack, unpack
+from .parameters import count_params, pack, parameter_lists, sizes_of, split, unpack
 from .scoring import labels, score_outputs
 
 _labels = labels  # the name nnlib 0.1 used; kept for old imports
@@ -74,11 +74,15 @@ class BackwardPass:
         cost C (the mean over the batch), never scaled by a learning rate.
     nabla_b : list of ndarray
         ``nabla_b[l - 1]`` is dC/db^l, shape ``(n_l,)``, the same way.
+    nabla : ndarray of shape (n_params,)
+        The whole gradient as one flat vector, laid out as :meth:`Network.get_params`;
+        ``nabla_w`` and ``nabla_b`` are views into it.
     """
 
     deltas: list
     nabla_w: list
     nabla_b: list
+    nabla: np.ndarray = None
 
     def delta(self, l):
         """delta^l (1 <= l <= L)."""
@@ -140,12 +144,22 @@ class Network:
                     "use output_activation='sigmoid'"
                 )
         rng = make_rng(seed)
+        # All weights and biases live in one flat vector (see params);
+        # weights[l - 1] and biases[l - 1] are views into it.
+        self.__setstate__({"_params": np.zeros(count_params(sizes))})
         # W^l for l = 1..L; weights[l - 1] because Python lists start at 0.
         self.weights = [
             rng.standard_normal((n_l, n_prev)) / np.sqrt(n_prev)
             for n_prev, n_l in zip(sizes[:-1], sizes[1:])
         ]
         self.biases = [np.zeros(n_l) for n_l in sizes[1:]]
+
+    def __getstate__(self):  # copy.deepcopy and pickle: views are rebuilt, not copied
+        return {k: v for k, v in self.__dict__.items() if k not in ("_weights", "_biases")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._weights, self._biases = parameter_lists(self._params, self.sizes)
 
     @classmethod
     def from_params(cls, weights, biases, activation="sigmoid", cost="quadratic", output_activation=None):
@@ -160,19 +174,9 @@ class Network:
         activation, cost, output_activation :
             As for :class:`Network`.
 
-        The arrays are used as they are (float64 arrays are not copied).
+        Their values are copied into the network (see :attr:`params`).
         """
-        if not isinstance(weights, (list, tuple)) or not weights:
-            raise ValueError(f"weights must be a non-empty list of 2-D arrays (W^1, W^2, ...), "
-                             f"got {describe(weights)}")
-        shapes = [np.shape(W) for W in weights]
-        if any(len(shape) != 2 for shape in shapes):
-            raise ValueError(f"weights must hold 2-D arrays of shape (n_l, n_(l-1)), got shapes {shapes}")
-        sizes = [shapes[0][1]] + [shape[0] for shape in shapes]
-        for l in range(1, len(shapes)):  # l is the list index: shapes[l] is W^(l+1)
-            if shapes[l][1] != shapes[l - 1][0]:
-                raise ValueError(f"weights[{l}] must have {shapes[l - 1][0]} columns, one per neuron of the "
-                                 f"layer before, got shape {shapes[l]}")
+        sizes = sizes_of(weights)
         net = cls(sizes, activation, cost, seed=0, output_activation=output_activation)
         net.weights, net.biases = weights, biases
         return net
@@ -193,14 +197,14 @@ class Network:
         """W^1, ..., W^L: ``weights[l - 1]`` is W^l, shape ``(sizes[l], sizes[l - 1])``.
 
         Row j, column k is w^l_jk. Checked when assigned (the whole list or one
-        entry): a wrong shape raises ValueError at once.
+        entry): a wrong shape raises ValueError at once. The arrays are views into
+        :attr:`params`; assigning copies values into them.
         """
         return self._weights
 
     @weights.setter
     def weights(self, arrays):
-        shapes = [(n_l, n_prev) for n_prev, n_l in zip(self.sizes[:-1], self.sizes[1:])]
-        self._weights = ParameterList("weights", shapes, arrays)
+        self._weights.assign(arrays)
 
     @property
     def biases(self):
@@ -209,26 +213,37 @@ class Network:
 
     @biases.setter
     def biases(self, arrays):
-        self._biases = ParameterList("biases", [(n_l,) for n_l in self.sizes[1:]], arrays)
+        self._biases.assign(arrays)
+
+    @property
+    def params(self):
+        """Every weight and bias in one flat vector of shape ``(n_params,)``, not a copy.
+
+        Order: W^1 (row by row), b^1, W^2, b^2, ..., W^L, b^L, as in
+        :meth:`get_params`. ``weights`` and ``biases`` are views into this vector,
+        so an in-place change of one (``params -= eta * nabla``) is a change of
+        the other.
+        """
+        return self._params
 
     @property
     def n_params(self):
         """Number of weights and biases, e.g. 13,002 for ``[784, 16, 16, 10]``."""
-        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+        return self._params.size
 
     def get_params(self):
         """All parameters as one flat vector of shape ``(n_params,)`` (a copy).
 
         Order: W^1 (row by row), b^1, W^2, b^2, ..., W^L, b^L.
         """
-        return pack(self.weights, self.biases)
+        return self._params.copy()
 
     def set_params(self, theta):
         """Set all parameters from a flat vector laid out as :meth:`get_params` returns it."""
         theta = as_float_array("theta", theta, ndim=(1,))
         if theta.size != self.n_params:
             raise ValueError(f"theta must have {self.n_params} entries (n_params), got {theta.size}")
-        self.weights, self.biases = unpack(theta, self.sizes)
+        self.weights, self.biases = split(theta, self.sizes)  # checked, then copied in
 
     def activation_of_layer(self, l):
         """The activation f used in layer l (1 <= l <= L)."""
@@ -319,14 +334,16 @@ class Network:
             result.deltas = [delta[0] for delta in result.deltas]
         return result
 
-    def backward_batch(self, trace, Y):
+    def backward_batch(self, trace, Y, out=None):
         """Backpropagation without input checks: the batch cost's gradients.
 
         ``trace`` is the result of :meth:`forward_batch` and ``Y`` a 2-D float
         array of targets (see :meth:`check_batch`). Returns a
         :class:`BackwardPass`; its ``nabla_w`` and ``nabla_b`` are the means
-        over the batch of each example's gradient. Rows are examples, so BP2
-        multiplies by W, not W^T::
+        over the batch of each example's gradient. A training loop may pass
+        the previous step's result as ``out``: its arrays are then overwritten
+        instead of new ones being made. Rows are examples, so BP2 multiplies
+        by W, not W^T::
 
             BP1  delta^L = dC_x/da^L * f'(z^L)
             BP2  delta^l = (delta^(l+1) W^(l+1)) * f'(z^l)
@@ -335,7 +352,9 @@ class Network:
         """
         mean = 1.0 / Y.shape[0]
         L = self.L
-        deltas, nabla_w, nabla_b = [None] * L, [None] * L, [None] * L
+        if out is None:  # new arrays (a training loop passes the last ones)
+            out = self._new_backward_pass()
+        deltas, nabla_w, nabla_b = out.deltas, out.nabla_w, out.nabla_b
         delta = self.cost_function.output_delta(
             trace.zs[-1], trace.activations[-1], Y, self.output_activation)
         for l in range(L, 0, -1):  # l = L, L-1, ..., 1; list index l - 1
@@ -347,10 +366,17 @@ class Network:
                 delta = (delta @ self.weights[l]) * f_prime
             deltas[l - 1] = delta
             weighted = delta * mean  # each example's share of the mean
-            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): summed over examples
-            nabla_w[l - 1] = weighted.T @ trace.activations[l - 1]
-            nabla_b[l - 1] = weighted.sum(axis=0)
-        return BackwardPass(deltas, nabla_w, nabla_b)
+            a_prev = trace.activations[l - 1]  # a^(l-1)
+            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): summed over examples;
+            # out= writes the results into nabla_w[l - 1] and nabla_b[l - 1]
+            np.matmul(weighted.T, a_prev, out=nabla_w[l - 1])
+            weighted.sum(axis=0, out=nabla_b[l - 1])
+        return out
+
+    def _new_backward_pass(self):
+        """A BackwardPass to fill: nabla_w and nabla_b are views into nabla."""
+        nabla = np.empty(self.n_params)
+        return BackwardPass([None] * self.L, *split(nabla, self.sizes), nabla)
 
     _backward = backward_batch  # the name nnlib 0.1 used
 

@@ -1,9 +1,11 @@
 """A network's parameters: checked lists of weight matrices and bias vectors, and flat vectors.
 
-``net.weights`` and ``net.biases`` are :class:`ParameterList` objects: every array put in
-them, by ``net.weights = [...]`` or ``net.weights[0] = W``, is checked against the shape
-its layer needs, so a transposed matrix or a column-shaped bias fails at once with a
-message saying what to do, not later inside a matrix product.
+A network keeps all its weights and biases in one flat vector (W^1 row by row, b^1, W^2,
+b^2, ...); ``net.weights`` and ``net.biases`` are :class:`ParameterList` objects holding
+views into it. Every array put in them, by ``net.weights = [...]`` or
+``net.weights[0] = W``, is checked against the shape its layer needs, so a transposed matrix
+or a column-shaped bias fails at once with a message saying what to do, not later inside a
+matrix product; then its values are copied in.
 """
 import numpy as np
 
@@ -13,31 +15,44 @@ from ._validation import describe
 class ParameterList(list):
     """A list of arrays whose item ``i`` must have shape ``shapes[i]``.
 
+    The items are views into the network's flat parameter vector (see
+    :attr:`nnlib.Network.params`), so in-place updates such as
+    ``W -= eta * nabla_w`` change the network. Assigning an array, to one item
+    (``net.weights[0] = W``) or to the whole list (``net.weights = [...]``),
+    checks it and copies its values into the view.
+
     Parameters
     ----------
     name : str
         "weights" or "biases", used in error messages.
     shapes : list of tuple
         The shape each entry must have: ``(n_l, n_(l-1))`` for W^l, ``(n_l,)`` for b^l.
-    arrays : sequence of array_like
-        Stored as float64 arrays, without a copy when they already are, so in-place updates
-        such as ``W -= eta * nabla_w`` change the network.
+    views : list of ndarray
+        The arrays to hold, of those shapes (views into the flat vector).
     """
 
-    def __init__(self, name, shapes, arrays):
+    def __init__(self, name, shapes, views):
         self.name, self.shapes = name, list(shapes)
+        super().__init__(views)
+
+    def assign(self, arrays):
+        """Check every array of ``arrays`` (one per layer), then copy them in."""
+        name = self.name
         if isinstance(arrays, np.ndarray) or not isinstance(arrays, (list, tuple)):
             raise ValueError(f"{name} must be a list of {len(self.shapes)} arrays (one per layer after the "
                              f"input), got {describe(arrays)}")
         if len(arrays) != len(self.shapes):
             raise ValueError(f"{name} must hold {len(self.shapes)} arrays (one per layer after the input), "
                              f"got {len(arrays)}")
-        super().__init__(self._checked(i, array) for i, array in enumerate(arrays))
+        checked = [self._checked(i, array) for i, array in enumerate(arrays)]
+        for view, array in zip(self, checked):
+            view[...] = array
 
     def __setitem__(self, i, array):
         if isinstance(i, slice):
             raise ValueError(f"set {self.name} one layer at a time (or assign a whole new list), not a slice")
-        super().__setitem__(i, self._checked(range(len(self))[i], array))
+        i = range(len(self))[i]
+        self[i][...] = self._checked(i, array)
 
     def _checked(self, i, array):
         name, expected = f"{self.name}[{i}]", self.shapes[i]
@@ -67,13 +82,49 @@ def pack(weights, biases):
     return np.concatenate([part.ravel() for w, b in zip(weights, biases) for part in (w, b)])
 
 
-def unpack(theta, sizes):
-    """Inverse of :func:`pack`: (weights, biases) lists for a network of the given ``sizes``."""
+def count_params(sizes):
+    """Number of weights and biases of a network with layer widths ``sizes``."""
+    return sum(n_l * (n_prev + 1) for n_prev, n_l in zip(sizes[:-1], sizes[1:]))
+
+
+def parameter_lists(theta, sizes):
+    """(weights, biases): two :class:`ParameterList` of views into the flat vector ``theta``."""
+    weights, biases = split(theta, sizes)
+    return (ParameterList("weights", [w.shape for w in weights], weights),
+            ParameterList("biases", [b.shape for b in biases], biases))
+
+
+def sizes_of(weights):
+    """The layer widths ``sizes`` that a list of weight matrices W^1, ..., W^L describes."""
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise ValueError(f"weights must be a non-empty list of 2-D arrays (W^1, W^2, ...), "
+                         f"got {describe(weights)}")
+    shapes = [np.shape(W) for W in weights]
+    if any(len(shape) != 2 for shape in shapes):
+        raise ValueError(f"weights must hold 2-D arrays of shape (n_l, n_(l-1)), got shapes {shapes}")
+    for l in range(1, len(shapes)):  # l is the list index: shapes[l] is W^(l+1)
+        if shapes[l][1] != shapes[l - 1][0]:
+            raise ValueError(f"weights[{l}] must have {shapes[l - 1][0]} columns, one per neuron of the "
+                             f"layer before, got shape {shapes[l]}")
+    return [shapes[0][1]] + [shape[0] for shape in shapes]
+
+
+def split(theta, sizes):
+    """Views into ``theta`` laid out as :func:`pack` does: (weights, biases) lists.
+
+    No copy: writing to ``weights[l - 1]`` writes to ``theta``, and back.
+    """
     weights, biases, start = [], [], 0
     for n_prev, n_l in zip(sizes[:-1], sizes[1:]):
-        weights.append(theta[start:start + n_l * n_prev].reshape(n_l, n_prev).copy())
+        weights.append(theta[start:start + n_l * n_prev].reshape(n_l, n_prev))
         start += n_l * n_prev
-        biases.append(theta[start:start + n_l].copy())
+        biases.append(theta[start:start + n_l])
         start += n_l
     assert start == theta.size, "theta does not match sizes"
     return weights, biases
+
+
+def unpack(theta, sizes):
+    """Inverse of :func:`pack`: (weights, biases) lists for a network of the given ``sizes`` (copies)."""
+    weights, biases = split(theta, sizes)
+    return [w.copy() for w in weights], [b.copy() for b in biases]

@@ -5,6 +5,19 @@ mean cost over a mini-batch. One epoch: shuffle the training set, cut it into mi
 of ``batch_size`` examples (the last one may be smaller), and take one step per batch.
 ``batch_size=1`` is per-example (online) descent; ``batch_size=len(X)`` is full-batch
 gradient descent.
+
+:func:`sgd_step` writes the update layer by layer, ``W -= eta * nabla_w``. :func:`train`
+makes the same update for every layer in one line, ``params -= eta * gradient.nabla``:
+``net.params`` holds all weights and biases in one flat vector (``net.weights`` and
+``net.biases`` are views into it), and ``backward_batch`` writes the gradient into one
+flat vector too, reused from step to step. ``nabla`` is the gradient itself; eta is applied
+only in the update. Both forms give the same numbers to the last bit. Measured against the
+hand-written loop of ``benchmarks/bench_train.py`` (digits, batch 10), ``train`` took 1.30x
+its time (median of 10 paired runs) and 1.14x its instructions
+(``benchmarks/count_train.py``) with the update written per layer and new gradient arrays
+at every step; in one line, into a reused vector, 1.21x and 1.05x. At these sizes
+each numpy call costs about a microsecond whatever it computes, and per layer the update
+makes two calls for each of the 2L arrays.
 """
 import time
 from dataclasses import dataclass, field
@@ -31,21 +44,11 @@ def sgd_step(net, X_batch, Y_batch, eta):
     """
     X_batch, Y_batch = net.check_batch(X_batch, Y_batch, "X_batch", "Y_batch")
     eta = check_positive_number("eta", eta)
-    _step(net, X_batch, Y_batch, eta)
-
-
-def _step(net, X, Y, eta):
-    """sgd_step on a checked batch (net.check_batch), for the training loop.
-
-    Returns a^L, the batch's outputs from before the step.
-    """
-    trace = net.forward_batch(X)
-    gradients = net.backward_batch(trace, Y)  # the batch's mean gradients
+    gradient = net.backward_batch(net.forward_batch(X_batch), Y_batch)
     for W, b, nabla_w, nabla_b in zip(net.weights, net.biases,
-                                      gradients.nabla_w, gradients.nabla_b):
+                                      gradient.nabla_w, gradient.nabla_b):
         W -= eta * nabla_w
         b -= eta * nabla_b
-    return trace.output
 
 
 @dataclass
@@ -128,6 +131,7 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None,
     if validation is not None:
         X_val, Y_val = _check_validation(net, validation)
 
+    params = net.params  # every W^l and b^l in one vector (not a copy)
     history = History()
     bar = None
     if progress:
@@ -139,10 +143,15 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None,
         order = rng.permutation(n)
         X_shuffled, Y_shuffled = X[order], Y[order]
         outputs = []  # each mini-batch's a^L, from before its step
+        gradient = None  # made by the first step, overwritten by the next
         for k in range(0, n, batch_size):
-            X_batch = X_shuffled[k:k + batch_size]
+            trace = net.forward_batch(X_shuffled[k:k + batch_size])
             Y_batch = Y_shuffled[k:k + batch_size]
-            outputs.append(_step(net, X_batch, Y_batch, eta))
+            gradient = net.backward_batch(trace, Y_batch, out=gradient)
+            # W^l -= eta * nabla_w^l and b^l -= eta * nabla_b^l for every
+            # layer l at once: params holds them all, nabla the gradient
+            params -= eta * gradient.nabla
+            outputs.append(trace.output)
         history.seconds.append(time.perf_counter() - start)
         A = np.concatenate(outputs)
         score = score_outputs(A, Y_shuffled, net.cost_function)

@@ -38,17 +38,15 @@ def test_full_batch_training_equals_repeated_full_batch_steps():
 
 
 def test_one_step_per_mini_batch_and_the_last_smaller_batch_is_kept(monkeypatch):
-    import nnlib.sgd as sgd_module
-
     net, X, Y = small_problem()
     sizes = []
-    original = sgd_module._step
+    original = net.backward_batch  # one backward pass per step
 
-    def counting_step(net, X_batch, Y_batch, eta):
-        sizes.append(len(X_batch))
-        return original(net, X_batch, Y_batch, eta)
+    def counting_backward(trace, Y_batch, out=None):
+        sizes.append(len(Y_batch))
+        return original(trace, Y_batch, out=out)
 
-    monkeypatch.setattr(sgd_module, "_step", counting_step)
+    monkeypatch.setattr(net, "backward_batch", counting_backward)
     train(net, X, Y, epochs=1, batch_size=5, eta=0.1, seed=0)
     assert sizes == [5, 5, 2]  # 12 examples in batches of 5
     sizes.clear()
