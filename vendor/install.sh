@@ -2,19 +2,21 @@
 # Pinned npm packages that the built book and its tests use, so that no page loads anything from
 # another host and no test needs the internet (run by `make vendor`; skipped once complete).
 #
-#   _build/vendor/node_modules/   mathjax 3.2.2 and axe-core 4.11.0 as npm installed them
-#   _build/vendor/site/mathjax/   the part of MathJax the pages load; _config.yml copies
-#                                 _build/vendor/site into the built book (html_extra_path)
+#   _build/vendor/node_modules/   as npm installed them: mathjax-full 3.2.2 (the build typesets
+#                                 every formula with it, see book/_ext/page_math.py), mathjax
+#                                 3.2.2 (its fonts and browser bundle), axe-core 4.11.0 (tests)
+#   _build/vendor/site/mathjax/   MathJax's fonts (and bundle); _config.yml copies _build/vendor/site
+#                                 into the built book (html_extra_path)
 #
 # Usage: vendor/install.sh [DEST]   (DEST defaults to _build/vendor)
 set -eu
 dest="${1:-_build/vendor}"
-stamp="$dest/.complete-v2"
+stamp="$dest/.complete-v3"
 [ -f "$stamp" ] && exit 0
 command -v npm >/dev/null 2>&1 || { echo "vendor/install.sh needs npm (apt-get install npm)" >&2; exit 1; }
 mkdir -p "$dest"
 npm install --prefix "$dest" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
-    --loglevel=error mathjax@3.2.2 axe-core@4.11.0
+    --loglevel=error mathjax@3.2.2 mathjax-full@3.2.2 axe-core@4.11.0
 mj="$dest/node_modules/mathjax/es5"
 site="$dest/site/mathjax"
 rm -rf "$site"

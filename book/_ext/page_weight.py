@@ -2,8 +2,9 @@
 
 ``rewrite_site(outdir)`` goes over every ``*.html`` file of a finished build:
 
-0. **Leftovers.** The theme's navbar ``<header>``, empty once it has no search field, and
-   sphinx-thebe's settings block when the book has no thebe button, are removed.
+0. **Leftovers.** The theme's navbar ``<header>``, empty once it has no search field, loses its
+   whitespace (so CSS can hide it), and sphinx-thebe's settings block is removed when the book
+   has no thebe button.
 1. **Inline images out of the page.** Any ``data:image/...;base64,...`` URI longer than
    ``INLINE_LIMIT`` characters (in an attribute, a style, or the JSON/JS of a static figure, which
    stores its precomputed frames that way) is written once to ``_images/inline/<hash>.<ext>`` and
@@ -128,14 +129,15 @@ def _relative(target: Path, page: Path) -> str:
 
 
 _THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>\s*', re.S)
-_EMPTY_HEADER = re.compile(r'<header id="pst-header"[^>]*>\s*</header>\s*')
+_EMPTY_HEADER = re.compile(r'(<header id="pst-header"[^>]*>)\s*(</header>)')
 
 
 def rewrite_page(page: Path, root: Path, icons: dict, report: Report, keep_thebe: bool = False) -> None:
     text = page.read_text(encoding="utf-8")
     original = text
-    # The theme's navbar header, left empty once its search field is gone: a blank bar.
-    text = _EMPTY_HEADER.sub("", text)
+    # The theme's navbar header, left empty once its search field is gone: truly empty, so that
+    # book-site.css hides it (`:empty`); the theme's script still measures it, so it stays.
+    text = _EMPTY_HEADER.sub(r"\1\2", text)
     if not keep_thebe:  # settings for a thebe launch button the book does not have
         text = _THEBE_CONFIG.sub("", text)
 

@@ -10,7 +10,8 @@ Loaded from _config.yml (sphinx.local_extensions). What it does, in build order:
 * each page: scripts that only name another host (sphinx-thebe's unused ``THEBE_JS_URL``) are
   dropped; MathJax's URL points at the site's copy; a ``<meta name="description">`` is written
   from the page's first paragraph of prose (see page_text.py).
-* after the build, every HTML file is rewritten (see page_weight.py): large ``data:image`` URIs
+* after the build, every formula is typeset into the pages (page_math.py: MathJax CommonHTML,
+  no MathJax script left to run in the browser), then every HTML file is rewritten (page_weight.py): large ``data:image`` URIs
   move to files, the 1.5 MB icon script gives way to the few icons the page shows, and a page
   that would still load anything from another host is a build warning (an error under ``-W``).
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+import page_math
 import page_text
 import page_weight
 
@@ -43,7 +45,11 @@ def _configure(app, config):
                 f"{root / MATHJAX} is missing: run `make vendor` (it installs the pinned npm "
                 "packages the book serves itself, such as MathJax)")
     # Sphinx puts a relative mathjax_path under _static/; the page hook below moves it back.
+    # (page_math.py then typesets the maths at build time and removes the script again.)
     config.mathjax_path = "../" + MATHJAX
+    modules = Path(app.confdir, config.book_node_modules)
+    if not (modules / "mathjax-full" / "js" / "mathjax.js").is_file():
+        raise ExtensionError(f"{modules / 'mathjax-full'} is missing: run `make vendor`")
 
 
 def _thebe_in_use(app) -> bool:
@@ -89,6 +95,10 @@ def _doctree_resolved(app, doctree, docname):
 def _build_finished(app, exception):
     if exception is not None or app.builder.format != "html":
         return
+    count, problems = page_math.typeset_site(Path(app.outdir), Path(app.confdir, app.config.book_node_modules))
+    for page, problem in problems:
+        logger.warning(f"{page}: {problem}", type="reader_site", subtype="math")
+    logger.info(f"reader_site: {count} formulas typeset at build time")
     report = page_weight.rewrite_site(Path(app.outdir), keep_thebe=_thebe_in_use(app))
     for page, problem in report.problems:
         logger.warning(f"{page}: {problem}", type="reader_site", subtype="third_party")
@@ -97,6 +107,7 @@ def _build_finished(app, exception):
 
 
 def setup(app):
+    app.add_config_value("book_node_modules", "_build/vendor/node_modules", "html")
     app.connect("config-inited", _configure)
     app.add_css_file("book-site.css")
     app.add_js_file("book-site.js", defer="defer")

@@ -104,9 +104,11 @@ def open_page(browser, book_url):
         page.goto(book_url + rel, wait_until="load")
         page.wait_for_load_state("networkidle")
         if wait_mathjax and page.evaluate("() => document.querySelector('.math') !== null"):
-            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+            # maths typeset at build time has its mjx-container already; else wait for MathJax
+            page.wait_for_function("() => !!document.querySelector('mjx-container') || "
+                                   "(window.MathJax && MathJax.startup && MathJax.startup.promise)",
                                    timeout=30_000)
-            page.evaluate("() => MathJax.startup.promise")
+            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         return page, record
 
     yield _open

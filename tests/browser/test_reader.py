@@ -55,9 +55,10 @@ def visit(browser, book_url):
         page.goto(book_url + rel, wait_until="load")
         page.wait_for_load_state("networkidle")
         if wait_mathjax and page.evaluate("() => document.querySelector('.math') !== null"):
-            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+            page.wait_for_function("() => !!document.querySelector('mjx-container') || "
+                                   "(window.MathJax && MathJax.startup && MathJax.startup.promise)",
                                    timeout=30_000)
-            page.evaluate("() => MathJax.startup.promise")
+            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.wait_for_timeout(400)  # the book's script marks scrolling boxes after typesetting
         return page, guard.problems
 
@@ -66,8 +67,36 @@ def visit(browser, book_url):
         context.close()
 
 
-def chapter_pages() -> list[str]:
-    return [p for p in toc_pages() if p in PAGES] or PAGES
+@pytest.fixture(scope="module")
+def loaded(browser, book_url):
+    """loaded(rel, viewport) -> (page, problems), opened once per module and kept for the tests
+    that only read a page (overflow, axe), so that every page loads once per width."""
+    cache = {}
+
+    def _loaded(rel, viewport):
+        key = (rel, viewport["width"])
+        if key not in cache and len(cache) >= 2:  # keep memory bounded: two pages open at most
+            oldest = next(iter(cache))
+            cache.pop(oldest)[0].context.close()
+        if key not in cache:
+            context = browser.new_context(viewport=viewport, device_scale_factor=1,
+                                          is_mobile=viewport["width"] < 600, has_touch=viewport["width"] < 600)
+            guard = NetworkGuard(book_url).attach(context)
+            page = context.new_page()
+            page.goto(book_url + rel, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            if page.evaluate("() => document.querySelector('.math') !== null"):
+                page.wait_for_function("() => !!document.querySelector('mjx-container') || "
+                                       "(window.MathJax && MathJax.startup && MathJax.startup.promise)",
+                                       timeout=30_000)
+                page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            page.wait_for_timeout(400)
+            cache[key] = (page, guard.problems)
+        return cache[key]
+
+    yield _loaded
+    for page, _ in cache.values():
+        page.context.close()
 
 
 # ---- navigation -------------------------------------------------------------------------------
@@ -182,9 +211,9 @@ PAGE_OVERFLOW = r"""() => {
 }"""
 
 
-@pytest.mark.parametrize("rel", PAGES or ["<no built book>"])
-def test_no_sideways_scrolling_on_a_phone(visit, rel):
-    page, outside = visit(rel, PHONE)
+@pytest.mark.parametrize("rel", PAGES or ["<no built book>"], scope="module")  # grouped by page
+def test_no_sideways_scrolling_on_a_phone(loaded, rel):
+    page, outside = loaded(rel, PHONE)
     result = page.evaluate(PAGE_OVERFLOW)
     problems = []
     if result["scrollWidth"] > result["width"] + 1:
@@ -207,9 +236,9 @@ CODE_OVERFLOW = r"""() => {
 }"""
 
 
-@pytest.mark.parametrize("rel", PAGES or ["<no built book>"])
-def test_code_and_output_fit_the_column_on_a_laptop(visit, rel):
-    page, outside = visit(rel, DESKTOP, wait_mathjax=False)
+@pytest.mark.parametrize("rel", PAGES or ["<no built book>"], scope="module")  # grouped by page
+def test_code_and_output_fit_the_column_on_a_laptop(loaded, rel):
+    page, outside = loaded(rel, DESKTOP)
     wide = page.evaluate(CODE_OVERFLOW)
     assert not wide and not outside, (f"{rel} at 1280 px: {len(wide)} blocks need sideways scrolling:\n  "
                                       + "\n  ".join(wide + outside))
@@ -230,11 +259,11 @@ TABLE_CELLS = r"""() => [...document.querySelectorAll('.bd-article td, .bd-artic
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
-def test_cheat_sheet_tables_are_readable(visit, viewport):
+def test_cheat_sheet_tables_are_readable(loaded, viewport):
     rel = "book/notation-cheatsheet.html"
     if rel not in PAGES:
         pytest.skip("no cheat sheet in this build")
-    page, outside = visit(rel, viewport)
+    page, outside = loaded(rel, viewport)
     problems = page.evaluate(TABLE_CELLS) + outside
     assert not problems, f"{rel} at {viewport['width']} px:\n  " + "\n  ".join(problems[:12])
 
@@ -256,13 +285,15 @@ def test_no_page_names_a_cdn():
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("rel", PAGES or ["<no built book>"])
-def test_accessibility_axe(visit, rel):
-    """axe-core's WCAG 2.1 A/AA rules on every page (a fast stand-in for Lighthouse's audit)."""
+@pytest.mark.parametrize("rel", PAGES or ["<no built book>"], scope="module")  # grouped by page
+def test_accessibility_axe(loaded, rel):
+    """axe-core's WCAG 2.1 A/AA rules on every page at phone width (a fast stand-in for
+    Lighthouse's audit; the page is the one the overflow test just opened)."""
     if not AXE.is_file():
         missing(f"{AXE} is missing: run `make vendor`")
-    page, outside = visit(rel, PHONE)
-    page.add_script_tag(path=str(AXE))
+    page, outside = loaded(rel, PHONE)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
       const r = await axe.run(document, {runOnly: {type: 'tag',
                   values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']});

@@ -133,8 +133,10 @@
     const original = Search.htmlToText;
     Search.htmlToText = (htmlString, anchor) => {
       const doc = new DOMParser().parseFromString(htmlString, "text/html");
+      // Maths is typeset at build time; its TeX stays in data-tex (see book/_ext/page_math.py).
       doc.querySelectorAll(".math, mjx-container, script[type^='math']").forEach((el) => {
-        el.replaceWith(doc.createTextNode(" " + texToText(el.textContent) + " "));
+        const tex = el.getAttribute("data-tex") || el.textContent;
+        el.replaceWith(doc.createTextNode(" " + texToText(tex) + " "));
       });
       return original(doc.documentElement.outerHTML, anchor);
     };
