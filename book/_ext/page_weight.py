@@ -18,7 +18,11 @@
 4. **No dead widget state.** myst-nb embeds the ipywidgets state of every widget on the page (with
    its images) for a widget manager script; the book loads none (``nb_ipywidgets_js`` is empty
    and figures show their static view), so a page with no such script loses that block.
-5. **Nothing from another host.** A ``<script src>``, stylesheet, font, image or frame that would
+5. **Scripts wait for the page.** Every ``<script src>`` in the head is deferred (they only
+   decorate a page that is already readable), except documentation_options.js, which is inlined
+   because inline settings right after it use it; the book's own script moves to the end of
+   the head, so that it runs after the search scripts it adjusts.
+6. **Nothing from another host.** A ``<script src>``, stylesheet, font, image or frame that would
    load from ``http(s)://`` or ``//`` is reported as a problem (the build turns it into a warning).
 """
 
@@ -132,6 +136,33 @@ _THEBE_CONFIG = re.compile(r'<script type="text/x-thebe-config">.*?</script>\s*'
 _EMPTY_HEADER = re.compile(r'(<header id="pst-header"[^>]*>)\s*(</header>)')
 
 
+_HEAD_SCRIPT = re.compile(r'<script\b(?P<attrs>[^>]*)\bsrc="(?P<src>[^"]+)"(?P<rest>[^>]*)>\s*</script>')
+_BOOK_SCRIPT = re.compile(r'\s*<script\b[^>]*src="[^"]*_static/book-site\.js[^"]*"[^>]*>\s*</script>')
+
+
+def defer_scripts(text: str, root: Path, page: Path) -> str:
+    head_end = text.find("</head>")
+    if head_end < 0:
+        return text
+    head, rest = text[:head_end], text[head_end:]
+
+    def fix(m):
+        tag, src = m.group(0), m["src"]
+        if src.split("?")[0].endswith("documentation_options.js") and not _OTHER_HOST.match(src):
+            source = (page.parent / src.split("?")[0]).resolve()
+            if source.is_file():
+                return "<script>" + source.read_text(encoding="utf-8").replace("</script", "<\\/script") + "</script>"
+        if re.search(r"\b(defer|async)\b|type=\"module\"", m["attrs"] + m["rest"]):
+            return tag
+        return tag.replace("<script ", "<script defer ", 1)
+
+    head = _HEAD_SCRIPT.sub(fix, head)
+    book = _BOOK_SCRIPT.search(head)
+    if book:
+        head = head[:book.start()] + head[book.end():] + book.group(0)
+    return head + rest
+
+
 def rewrite_page(page: Path, root: Path, icons: dict, report: Report, keep_thebe: bool = False) -> None:
     text = page.read_text(encoding="utf-8")
     original = text
@@ -164,6 +195,8 @@ def rewrite_page(page: Path, root: Path, icons: dict, report: Report, keep_thebe
         if css:
             text = text.replace(_STYLE_SLOT, f'<style id="book-icons">{css}</style>\n{_STYLE_SLOT}', 1)
             report.icon_pages += 1
+
+    text = defer_scripts(text, root, page)
 
     rel = page.relative_to(root).as_posix()
     for m in _LOADS.finditer(text):

@@ -9,29 +9,39 @@
   "use strict";
 
   // ---- 1. sideways-scrolling boxes ------------------------------------------------------------
-  const SCROLLERS = "mjx-container[display='true'], .math, .pst-scrollable-table-container, " +
-    "table, pre, .cell_output .output, .highlight, .table-wrapper";
+  // Boxes are measured only when they come into view (an IntersectionObserver), so that a page
+  // with hundreds of equations does no layout work for the ones a reader has not reached.
+  const SCROLLERS = "mjx-container[display='true'], .pst-scrollable-table-container, pre, dt.sig";
 
-  function markScrollers() {
-    const article = document.querySelector(".bd-article") || document.body;
-    for (const box of article.querySelectorAll(SCROLLERS)) {
-      const style = getComputedStyle(box);
-      const scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
-      box.classList.toggle("book-scrolls-x", scrolls);
-      if (!scrolls) continue;
-      if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
-      if (!box.dataset.bookScrollWatch) {
-        box.dataset.bookScrollWatch = "1";
-        box.addEventListener("scroll", () => updateEnds(box), {passive: true});
-      }
-      updateEnds(box);
+  function mark(box) {
+    const style = getComputedStyle(box);
+    const scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("book-scrolls-x", scrolls);
+    if (!scrolls) return;
+    if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+    if (!box.dataset.bookScrollWatch) {
+      box.dataset.bookScrollWatch = "1";
+      box.addEventListener("scroll", () => updateEnds(box), {passive: true});
     }
+    updateEnds(box);
   }
 
   function updateEnds(box) {
     const end = box.scrollWidth - box.clientWidth;
     box.classList.toggle("book-more-left", box.scrollLeft > 1);
     box.classList.toggle("book-more-right", box.scrollLeft < end - 1);
+  }
+
+  let observer = null;
+  function markScrollers() {
+    const article = document.querySelector(".bd-article") || document.body;
+    const boxes = article.querySelectorAll(SCROLLERS);
+    if (!("IntersectionObserver" in window)) { boxes.forEach(mark); return; }
+    if (observer) observer.disconnect();
+    observer = new IntersectionObserver((entries) => {
+      entries.forEach((entry) => { if (entry.isIntersecting) mark(entry.target); });
+    }, {rootMargin: "200px 0px"});
+    boxes.forEach((box) => observer.observe(box));
   }
 
   let pending = null;
@@ -44,14 +54,6 @@
     wideContentsToggle();
     markScrollers();
     window.addEventListener("resize", soon);
-    // MathJax typesets after load: mark its equations once it is done.
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(markScrollers);
-    }
-    const main = document.getElementById("main-content");
-    if (main && window.MutationObserver) {
-      new MutationObserver(soon).observe(main, {subtree: true, childList: true});
-    }
   }
 
   // ---- contents toggle on wide screens --------------------------------------------------------
@@ -144,8 +146,9 @@
   }
 
   patchSearch();
+  document.addEventListener("DOMContentLoaded", patchSearch);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", () => { patchSearch(); start(); });
+    document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
   }
