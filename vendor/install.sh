@@ -13,7 +13,13 @@ set -eu
 dest="${1:-_build/vendor}"
 stamp="$dest/.complete-v3"
 [ -f "$stamp" ] && exit 0
-command -v npm >/dev/null 2>&1 || { echo "vendor/install.sh needs npm (apt-get install npm)" >&2; exit 1; }
+if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq && apt-get install -y -qq npm
+    else
+        echo "vendor/install.sh needs npm and node (Debian: sudo apt-get install npm)" >&2; exit 1
+    fi
+fi
 mkdir -p "$dest"
 npm install --prefix "$dest" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
     --loglevel=error mathjax@3.2.2 mathjax-full@3.2.2 axe-core@4.11.0

@@ -77,6 +77,10 @@ def _page_context(app, pagename, templatename, context, doctree):
             kept.append(js)
         scripts[:] = kept
 
+    styles = context.get("css_files")
+    if styles and not _thebe_in_use(app):
+        styles[:] = [css for css in styles if "sphinx-thebe" not in str(getattr(css, "filename", css) or "")]
+
     description = page_text.description(doctree) if doctree is not None else ""
     if not description:
         title = page_text.plain(str(context.get("title", "")))

@@ -63,10 +63,11 @@
     const toggle = document.querySelector(".secondary-toggle");
     const toc = document.getElementById("pst-secondary-sidebar");
     if (!toggle || !toc) return;
-    toggle.setAttribute("aria-expanded", String(getComputedStyle(toc).display !== "none"));
     toggle.addEventListener("click", (event) => {
       const hidden = toc.classList.contains("book-toc-hidden");
-      if (!hidden && getComputedStyle(toc).display === "none") return;  // narrow: the theme's dialog
+      const style = getComputedStyle(toc);
+      const beside = style.display !== "none" && style.visibility !== "hidden" && style.position !== "fixed";
+      if (!hidden && !beside) return;  // narrow screens: the theme opens the panel as a dialog
       event.preventDefault();
       event.stopImmediatePropagation();
       toc.classList.toggle("book-toc-hidden");
