@@ -90,14 +90,31 @@ def figure_labels(source: str) -> dict[str, list[str]]:
     return labels
 
 
+def _meaningful(text: str) -> bool:
+    """A label says something once its f-string placeholders (…) are left out."""
+    return len(re.findall(r"[A-Za-z]", text.replace("…", ""))) >= 3
+
+
 def alt_from_labels(labels: dict[str, list[str]]) -> str:
     parts = []
-    if labels.get("title"):
-        parts.append("Figure: " + "; ".join(labels["title"]))
-    axes = [f"{kind} {', '.join(labels[kind])}" for kind in ("x axis", "y axis") if labels.get(kind)]
+    titles = [t for t in labels.get("title", []) if _meaningful(t)]
+    if titles:
+        parts.append("; ".join(titles))
+    axes = [f"{kind[0]} axis: {', '.join(t for t in labels[kind] if _meaningful(t))}"
+            for kind in ("x axis", "y axis") if any(_meaningful(t) for t in labels.get(kind, []))]
     if axes:
-        parts.append(("plotted against " if parts else "Plot with ") + ", ".join(axes))
-    return _shorten(". ".join(parts), 300) if parts else ""
+        parts.append(("Plot. " if not parts else "") + "; ".join(axes))
+    return _shorten("Figure: " + ". ".join(parts), 300) if parts else ""
+
+
+_TEX_WORDS = {"dots": "…", "ldots": "…", "cdots": "…", "times": "×", "cdot": "·", "eta": "η",
+              "sigma": "σ", "delta": "δ", "partial": "∂", "nabla": "∇", "le": "≤", "ge": "≥"}
+
+
+def tex_free(text: str) -> str:
+    """Prose with its inline TeX made readable enough for alt text and descriptions."""
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_WORDS.get(m.group(1), m.group(1)), text)
+    return plain(text.replace("{", "").replace("}", "").replace("$", ""))
 
 
 def _looks_like_path(alt: str, uri: str) -> bool:
@@ -125,7 +142,7 @@ def _prose_before(cell) -> str:
             before = node
     if before is None:
         return ""
-    text = plain(before.astext())
+    text = tex_free(before.astext())
     sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
     return _shorten("Figure for: " + sentence, 300)
 
