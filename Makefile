@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Lighthouse for `make bench-lighthouse` (installed from npm on first use).
+LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS=-x`.
 PYTEST_ARGS ?=
 
@@ -13,7 +15,7 @@ help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
 	@echo "make test         run every test: nnlib, notebooks (nbval), -W book build, browser, assignments"
 	@echo "make lab          open the notebooks in JupyterLab"
-	@echo "make bench        run the benchmarks in benchmarks/"
+	@echo "make bench        run the benchmarks in benchmarks/ (Lighthouse too: make bench-lighthouse)"
 	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
 	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV"
 	@echo "make clean        remove _build (keeps .venv)"
@@ -61,13 +63,13 @@ test-build: $(STAMP) vendor
 test-browser: $(STAMP) browser vendor test-build
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
-# Pinned npm packages (mathjax 3.2.2 for the site, axe-core 4.11.0 for the tests), fetched once
-# from the npm registry into _build/vendor (~27 MB); skipped when present. See vendor/install.sh.
+# Pinned npm packages (mathjax-full 3.2.2, which typesets the maths at build time; mathjax 3.2.2,
+# whose fonts the site serves; axe-core 4.11.0 for the tests), fetched once from the npm registry
+# into _build/vendor (~75 MB); skipped when present. See vendor/install.sh.
 vendor:
 	@sh vendor/install.sh _build/vendor
 
 # Lighthouse 12.8.2 (npm; runs on Node 20) for `make bench`, into _build/vendor/lighthouse.
-LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 $(LIGHTHOUSE):
 	@command -v npm >/dev/null 2>&1 || { echo "the Lighthouse benchmark needs npm (apt-get install npm)"; exit 1; }
 	npm install --prefix _build/vendor/lighthouse --no-save --no-package-lock --no-audit --no-fund \
