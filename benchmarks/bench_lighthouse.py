@@ -82,7 +82,8 @@ def run_lighthouse(lighthouse: str, url: str, chrome: str) -> dict:
 def summarize(report: dict) -> dict:
     cats = report["categories"]
     audits = report["audits"]
-    scores = {k: round(100 * (cats[k]["score"] or 0)) for k in TARGETS}
+    # A category whose audits errored has no score: reported as -1 (and as a failure).
+    scores = {k: -1 if cats[k]["score"] is None else round(100 * cats[k]["score"]) for k in TARGETS}
     failing = sorted(a["id"] for k in ("accessibility", "best-practices", "seo")
                      for ref in cats[k]["auditRefs"] if ref["weight"] > 0
                      for a in [audits[ref["id"]]] if a.get("score") is not None and a["score"] < 1)
