@@ -123,6 +123,17 @@ def icon_css(html_text: str, icons: dict) -> str:
                    + "".join(f'<path d="{p}"/>' for p in paths) + "</svg>")
             selector = f'.{"fa-" + style}.{name}, .{ {"solid": "fas", "regular": "far", "brands": "fab"}[style]}.{name}'
             rules[selector] = f'{selector}{{--book-icon:url("data:image/svg+xml,{quote(svg, safe=" =:/.-")}")}}'
+    # Sphinx's download links get the theme's download glyph from the icon font (::before).
+    if "reference download" in html_text and "download" in icons.get("solid", {}):
+        w, h, paths = icons["solid"]["download"]
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}">'
+               + "".join(f'<path d="{p}"/>' for p in paths) + "</svg>")
+        rules["a.reference.download"] = (
+            'a.reference.download::before{content:""!important;font-family:inherit!important;'
+            'display:inline-block;width:1em;height:1em;margin-right:.3em;vertical-align:-.125em;'
+            'background-color:currentColor;'
+            f'-webkit-mask:url("data:image/svg+xml,{quote(svg, safe=" =:/.-")}") center/contain no-repeat;'
+            f'mask:url("data:image/svg+xml,{quote(svg, safe=" =:/.-")}") center/contain no-repeat}}')
     return "".join(rules[k] for k in sorted(rules))
 
 
