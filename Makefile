@@ -3,17 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Lighthouse for `make bench-lighthouse` (installed from npm on first use).
+LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS=-x`.
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        test-grading bench assignments grade browser vendor clean release test-hub
+        test-grading bench bench-lighthouse assignments grade browser vendor clean release test-hub
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
 	@echo "make test         run every test: nnlib, notebooks (nbval), -W book build, browser, assignments"
 	@echo "make lab          open the notebooks in JupyterLab"
-	@echo "make bench        run the benchmarks in benchmarks/"
+	@echo "make bench        run the benchmarks in benchmarks/ (Lighthouse too: make bench-lighthouse)"
 	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
 	@echo "make release      write the student release (_build/release) and commit it to its branch"
 	@echo "make test-hub     end-to-end test on a local JupyterHub (nbgitpuller, git server, Chromium)"
@@ -28,7 +30,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) vendor
 	$(BIN)/jupyter-book build . --all
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
 
@@ -40,6 +42,11 @@ bench: $(STAMP)
 	-$(BIN)/python benchmarks/bench_train.py
 	-$(BIN)/python benchmarks/bench_widgets.py
 	-$(BIN)/python benchmarks/bench_grading.py
+	-$(MAKE) bench-lighthouse
+
+# Lighthouse (mobile preset) on every page of the built book, served with gzip like a static host.
+bench-lighthouse: $(STAMP) browser book $(LIGHTHOUSE)
+	$(BIN)/python benchmarks/bench_lighthouse.py --lighthouse $(LIGHTHOUSE)
 
 test: test-unit test-notebooks test-build test-browser test-assignments
 
@@ -62,20 +69,25 @@ test-notebooks: $(STAMP)
 	done
 
 # Warnings are errors; --all rebuilds every page so nothing is hidden by a cache.
-test-build: $(STAMP)
+test-build: $(STAMP) vendor
 	$(BIN)/jupyter-book build . --all -W --keep-going
 
-# Opens every page of the built book in headless Chromium (tests/browser). The pages load MathJax,
-# require.js and the ipywidgets manager from public CDNs; the tests answer those requests from the
-# local copies that `make vendor` puts in _build/vendor, so no internet is needed.
+# Opens every page of the built book in headless Chromium (tests/browser), at phone and desktop
+# widths, with axe-core's accessibility rules; any request to another host fails the test.
 test-browser: $(STAMP) browser vendor test-build
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
-# Pinned npm packages (mathjax 3.2.2, requirejs 2.3.4, @jupyter-widgets/html-manager 1.0.6), fetched
-# once from the npm registry into _build/vendor/node_modules (~250 MB); skipped when present.
+# Pinned npm packages (mathjax-full 3.2.2, which typesets the maths at build time; mathjax 3.2.2,
+# whose fonts the site serves; axe-core 4.11.0 for the tests), fetched once from the npm registry
+# into _build/vendor (~75 MB); skipped when present. See book/_ext/vendor.sh.
 vendor:
-	@command -v npm >/dev/null 2>&1 || { echo "make vendor needs npm (apt-get install npm)"; exit 1; }
-	@sh tests/browser/vendor.sh _build/vendor
+	@sh book/_ext/vendor.sh _build/vendor
+
+# Lighthouse 12.8.2 (npm; runs on Node 20) for `make bench`, into _build/vendor/lighthouse.
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null 2>&1 || { echo "the Lighthouse benchmark needs npm (apt-get install npm)"; exit 1; }
+	npm install --prefix _build/vendor/lighthouse --no-save --no-package-lock --no-audit --no-fund \
+		--loglevel=error lighthouse@12.8.2
 
 # Headless Chromium from Debian, for the browser tests (installed once, as root).
 browser:

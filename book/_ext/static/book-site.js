@@ -1,0 +1,156 @@
+// The book's own small page script (added to every page by book/_ext/reader_site.py).
+//
+// 1. Wide boxes scroll inside themselves: a display equation, table or code block wider than the
+//    column gets the class `book-scrolls-x` (a shadow on the side that has more to show, drawn by
+//    book-site.css) and, if it cannot be focused yet, tabindex=0 so keyboards can scroll it too.
+// 2. Search snippets show text, not TeX: Sphinx's search builds each result's summary from the
+//    page's text, where maths is still TeX source; equations are turned into plain text first.
+(function () {
+  "use strict";
+
+  // ---- 1. sideways-scrolling boxes ------------------------------------------------------------
+  // Boxes are measured only when they come into view (an IntersectionObserver), so that a page
+  // with hundreds of equations does no layout work for the ones a reader has not reached.
+  const SCROLLERS = "mjx-container[display='true'], .pst-scrollable-table-container, pre, dt.sig";
+
+  function mark(box) {
+    const style = getComputedStyle(box);
+    const scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("book-scrolls-x", scrolls);
+    if (!scrolls) return;
+    if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+    if (!box.dataset.bookScrollWatch) {
+      box.dataset.bookScrollWatch = "1";
+      box.addEventListener("scroll", () => updateEnds(box), {passive: true});
+    }
+    updateEnds(box);
+  }
+
+  function updateEnds(box) {
+    const end = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("book-more-left", box.scrollLeft > 1);
+    box.classList.toggle("book-more-right", box.scrollLeft < end - 1);
+  }
+
+  let observer = null;
+  function markScrollers() {
+    const article = document.querySelector(".bd-article") || document.body;
+    const boxes = article.querySelectorAll(SCROLLERS);
+    if (!("IntersectionObserver" in window)) { boxes.forEach(mark); return; }
+    if (observer) observer.disconnect();
+    observer = new IntersectionObserver((entries) => {
+      entries.forEach((entry) => { if (entry.isIntersecting) mark(entry.target); });
+    }, {rootMargin: "200px 0px"});
+    boxes.forEach((box) => observer.observe(box));
+  }
+
+  let pending = null;
+  function soon() {
+    clearTimeout(pending);
+    pending = setTimeout(markScrollers, 150);
+  }
+
+  function start() {
+    wideContentsToggle();
+    markScrollers();
+    window.addEventListener("resize", soon);
+  }
+
+  // ---- contents toggle on wide screens --------------------------------------------------------
+  // The theme opens the contents panel as a dialog on narrow screens; on wide ones the panel sits
+  // beside the text and the same button hides or shows it (as the theme does for the sidebar).
+  function wideContentsToggle() {
+    const toggle = document.querySelector(".secondary-toggle");
+    const toc = document.getElementById("pst-secondary-sidebar");
+    if (!toggle || !toc) return;
+    toggle.addEventListener("click", (event) => {
+      const hidden = toc.classList.contains("book-toc-hidden");
+      const style = getComputedStyle(toc);
+      const beside = style.display !== "none" && style.visibility !== "hidden" && style.position !== "fixed";
+      if (!hidden && !beside) return;  // narrow screens: the theme opens the panel as a dialog
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      toc.classList.toggle("book-toc-hidden");
+      toggle.setAttribute("aria-expanded", String(hidden));
+    }, true);
+  }
+
+  // ---- 2. search snippets ---------------------------------------------------------------------
+  const SYMBOLS = {
+    alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", zeta: "ζ",
+    eta: "η", theta: "θ", iota: "ι", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π",
+    rho: "ρ", sigma: "σ", tau: "τ", phi: "φ", varphi: "φ", chi: "χ", psi: "ψ", omega: "ω",
+    Gamma: "Γ", Delta: "Δ", Theta: "Θ", Lambda: "Λ", Xi: "Ξ", Pi: "Π", Sigma: "Σ", Phi: "Φ",
+    Psi: "Ψ", Omega: "Ω", partial: "∂", nabla: "∇", cdot: "·", times: "×", odot: "⊙",
+    sum: "∑", prod: "∏", int: "∫", le: "≤", leq: "≤", ge: "≥", geq: "≥", neq: "≠", ne: "≠",
+    approx: "≈", sim: "∼", to: "→", rightarrow: "→", leftarrow: "←", Rightarrow: "⇒", mapsto: "↦",
+    infty: "∞", in: "∈", ldots: "…", dots: "…", cdots: "⋯", vdots: "⋮", pm: "±", circ: "∘",
+    lVert: "‖", rVert: "‖", Vert: "‖", lvert: "|", rvert: "|", mid: "|", sqrt: "√", top: "ᵀ",
+    quad: " ", qquad: " ", langle: "⟨", rangle: "⟩", ell: "ℓ", prime: "′", equiv: "≡",
+    leftarrow_: "←", gets: "←", forall: "∀", exists: "∃", cup: "∪", cap: "∩", subset: "⊂",
+    ln: "ln", log: "log", exp: "exp", max: "max", min: "min", arg: "arg", tanh: "tanh",
+  };
+  const SUP = {"0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷",
+    "8": "⁸", "9": "⁹", "+": "⁺", "-": "⁻", "T": "ᵀ", "l": "ˡ", "L": "ᴸ", "n": "ⁿ", "i": "ⁱ",
+    "j": "ʲ", "k": "ᵏ", "t": "ᵗ", "(": "⁽", ")": "⁾", "x": "ˣ"};
+  const SUB = {"0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇",
+    "8": "₈", "9": "₉", "+": "₊", "-": "₋", "i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "n": "ₙ",
+    "x": "ₓ", "t": "ₜ", "a": "ₐ", "e": "ₑ", "o": "ₒ", "(": "₍", ")": "₎"};
+
+  function script(text, table, mark) {
+    const chars = [...text];
+    if (chars.every((c) => c in table)) return chars.map((c) => table[c]).join("");
+    return mark + (chars.length > 1 ? "(" + text + ")" : text);
+  }
+
+  // Plain, readable text for a TeX formula: σ(z) = 1/(1+e⁻ᶻ) rather than \sigma(z) = ...
+  function texToText(tex) {
+    let s = tex.trim()
+      .replace(/^\\\(|\\\)$/g, "").replace(/^\\\[|\\\]$/g, "").replace(/^\$\$?|\$\$?$/g, "")
+      .replace(/\\(begin|end)\{[^}]*\}(\{[^}]*\})?/g, " ")
+      .replace(/\\(left|right|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\\?([()[\]|.{}])?/g, (m, w, d) =>
+        d && d !== "." ? d : "")
+      .replace(/\\(mathrm|mathbf|mathit|mathsf|mathcal|mathbb|boldsymbol|bm|text|textrm|textbf|operatorname|hat|bar|tilde|vec|overline)\s*\{([^{}]*)\}/g, "$2");
+    for (let i = 0; i < 4; i++) {
+      s = s.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (m, a, b) =>
+        (a.length > 1 ? "(" + a + ")" : a) + "/" + (b.length > 1 ? "(" + b + ")" : b));
+      s = s.replace(/\\[dt]?frac\s*(\S)\s*(\S)/g, "$1/$2");
+      s = s.replace(/\\sqrt\s*\{([^{}]*)\}/g, "√($1)");
+    }
+    s = s.replace(/\\([a-zA-Z]+)\s*/g, (m, name) => (name in SYMBOLS ? SYMBOLS[name] : name) + " ")
+      .replace(/\\[,;:! ]/g, " ").replace(/\\\\/g, "; ").replace(/\\([{}_%#&$|])/g, "$1")
+      .replace(/&/g, " ");
+    for (let i = 0; i < 3; i++) {
+      s = s.replace(/\^\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUP, "^"))
+        .replace(/_\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUB, "_"));
+    }
+    s = s.replace(/\^(\S)/g, (m, t) => script(t, SUP, "^")).replace(/_(\S)/g, (m, t) => script(t, SUB, "_"))
+      .replace(/[{}]/g, "").replace(/\s+([,.;)])/g, "$1").replace(/\(\s+/g, "(")
+      .replace(/\s+/g, " ").trim();
+    return s.replace(/ ([²³ᵀ⁻⁺′])/g, "$1");
+  }
+  window.bookTexToText = texToText;
+
+  function patchSearch() {
+    if (typeof Search === "undefined" || !Search.htmlToText || Search.bookPatched) return;
+    const original = Search.htmlToText;
+    Search.htmlToText = (htmlString, anchor) => {
+      const doc = new DOMParser().parseFromString(htmlString, "text/html");
+      // Maths is typeset at build time; its TeX stays in data-tex (see book/_ext/page_math.py).
+      doc.querySelectorAll(".math, mjx-container, script[type^='math']").forEach((el) => {
+        const tex = el.getAttribute("data-tex") || el.textContent;
+        el.replaceWith(doc.createTextNode(" " + texToText(tex) + " "));
+      });
+      return original(doc.documentElement.outerHTML, anchor);
+    };
+    Search.bookPatched = true;
+  }
+
+  patchSearch();
+  document.addEventListener("DOMContentLoaded", patchSearch);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
