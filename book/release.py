@@ -44,6 +44,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 MASTERS = ROOT / "book" / "assignments" / "masters"
 NNLIB_LINE_PREFIX = "how-neural-networks-learn @ "
 
+# The setting is read by the book's JupyterHub button and by the release with one function.
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from hub_launch import parse_release  # noqa: E402
+
 
 # ---- the student release setting (_config.yml) -----------------------------------------------
 
@@ -53,17 +57,6 @@ def release_source(config_path: pathlib.Path = ROOT / "_config.yml") -> tuple[st
     repository = yaml.safe_load(config_path.read_text())["repository"]
     return parse_release(repository.get("student_release", "student"), repository["url"])
 
-
-def parse_release(value: str, repository_url: str) -> tuple[str, str]:
-    value = (value or "").strip()
-    if "://" in value:
-        url, sep, branch = value.rpartition("@")
-        if not sep or "://" not in url or not branch or ":" in branch:
-            raise ValueError(f"student_release {value!r}: write <git url>@<branch>")
-        return url.rstrip("/"), branch
-    if not value or "@" in value or ":" in value:
-        raise ValueError(f"student_release {value!r}: a branch name, or <git url>@<branch>")
-    return repository_url.rstrip("/"), value
 
 
 # ---- what the masters keep from students ------------------------------------------------------

@@ -4,6 +4,8 @@
   when Chromium is absent, except in CI (env CI=true), where a missing browser fails the test.
 * ``serve``: ``with serve(directory) as base_url: ...`` serves a folder on 127.0.0.1 (free port).
 * ``free_port``: a free TCP port on 127.0.0.1.
+* ``book_url`` and ``browser``: the built book (_build/html) served on 127.0.0.1, and a Chromium
+  for one test module; they skip (fail in CI) when the book is not built.
 """
 import socket
 import sys
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _support import launch_chromium, serve_directory  # noqa: E402
+from _support import BOOK_HTML, launch_chromium, missing, serve_directory  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +33,17 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def book_url():
+    if not (BOOK_HTML / "index.html").is_file():
+        missing(f"no built book in {BOOK_HTML}: run `make test-build` (or `make test-browser`)")
+    with serve_directory(BOOK_HTML) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(book_url):
+    with launch_chromium() as b:
+        yield b

@@ -69,20 +69,6 @@ def screenshot_name(page: str) -> str:
     return re.sub(r"\.html$", "", page).replace("/", "__") + ".png"
 
 
-@pytest.fixture(scope="module")
-def book_url():
-    if not PAGES:
-        missing(f"no built book in {BOOK_HTML}: run `make test-build` (or `make test-browser`)")
-    with serve_directory(BOOK_HTML) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(book_url):
-    with launch_chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def open_page(browser, book_url):
     """open_page(rel) -> (page, record): loads the page with the network guard and collects errors."""

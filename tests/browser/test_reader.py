@@ -26,20 +26,6 @@ DESKTOP = {"width": 1280, "height": 900}
 AXE = VENDOR / "axe-core" / "axe.min.js"
 
 
-@pytest.fixture(scope="module")
-def book_url():
-    if not PAGES:
-        missing(f"no built book in {BOOK_HTML}: run `make test-build` (or `make test-browser`)")
-    with serve_directory(BOOK_HTML) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(book_url):
-    with launch_chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def visit(browser, book_url):
     """visit(rel, viewport) -> (page, problems): the page fully loaded (MathJax done) behind a
