@@ -1,0 +1,43 @@
+"""Every notebook of the in-browser edition, run in JupyterLite in headless Chromium (`make test-lite`).
+
+For each chapter and each assignment's student notebook: open it in the book's JupyterLite site
+with every request to another host blocked, run all cells, require that each ran and none raised,
+then move a slider of every live figure and require that its image changes. Runs only with
+LITE_FULL=1 (about 2 minutes a notebook on a busy 2-core machine); `make test` runs the fast subset
+in test_lite.py.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import lite_driver  # noqa: E402
+from test_lite import LITE, build, lite_browser, lite_site  # noqa: E402,F401  (fixtures)
+from _support import BOOK_HTML  # noqa: E402
+
+pytestmark = pytest.mark.skipif(os.environ.get("LITE_FULL") != "1",
+                                reason="the full JupyterLite run is `make test-lite` (LITE_FULL=1)")
+
+NOTEBOOKS = [rel for _, rel in build.notebooks()]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_in_the_browser_and_its_figures_are_live(notebook, lite_site, lite_browser,
+                                                                 serve):
+    with serve(BOOK_HTML) as base:
+        context, guard = lite_driver.new_context(lite_browser, base)
+        page = context.new_page()
+        page.set_default_timeout(300_000)
+        page.goto(lite_driver.lite_url(base, notebook))
+        lite_driver.wait_kernel(page)
+        result = lite_driver.run_all(page, timeout_ms=900_000)
+        assert result["errors"] == [], result["errors"]
+        assert result["ok"] and result["run"] == result["total"], result
+        for figure in range(lite_driver.count_figures(page)):
+            lite_driver.move_slider(page, figure)
+        assert guard.outside == [], guard.outside
+        context.close()
