@@ -68,8 +68,15 @@ def _update(art, z, activation, z_max):
                 shade.set_animated(True)
             art["partial"][1][:] = art["shades"] + art["fixed_partial"]
         else:
-            for shade in art["shades"]:
-                shade.set_data(zs, 0, 1, where=state["saturated"])
+            for shade, ax in zip(art["shades"], (art["ax_f"], art["ax_p"])):
+                if hasattr(shade, "set_data"):  # matplotlib >= 3.10 refills in place
+                    shade.set_data(zs, 0, 1, where=state["saturated"])
+                else:  # older matplotlib (Pyodide's 3.8): take the paths of a new fill
+                    fresh = ax.fill_between(zs, 0, 1, where=state["saturated"],
+                                            transform=ax.get_xaxis_transform())
+                    paths = fresh.get_paths()
+                    shade.set_verts_and_codes([p.vertices for p in paths], [p.codes for p in paths])
+                    fresh.remove()
         for ax, y in ((art["ax_f"], state["f"]), (art["ax_p"], state["prime"])):
             low, high = float(np.min(y)), float(np.max(y))
             pad = 0.1 * max(high - low, 0.5)
