@@ -97,7 +97,8 @@ def launch(context, base: str, chapter: str, guard) -> dict:
 def slider_times(page, moves: int) -> list[dict]:
     rows = []
     for figure in range(lite_driver.count_figures(page)):
-        times = [lite_driver.move_slider(page, figure) for _ in range(moves)]
+        times = [lite_driver.move_slider(page, figure, 1 if i % 2 == 0 else -1)
+                 for i in range(moves)]
         rows.append({"figure": figure, "first": times[0],
                      "median_after": statistics.median(times[1:]) if moves > 1 else None})
     return rows

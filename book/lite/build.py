@@ -270,12 +270,66 @@ def notebooks() -> list[tuple[Path, str]]:
     return chapters + student
 
 
+# otter-grader cannot run in Pyodide here: it needs compiled packages (PyYAML, MarkupSafe, rpds-py,
+# pydantic-core, wrapt) that the one verified offline source does not carry. In the browser copy of
+# a student notebook, the cell that starts otter is replaced by this one, which runs the same
+# visible tests (stored in the notebook's metadata by `otter assign`) with Python's doctest.
+BROWSER_GRADER = '''\
+# Checks for this notebook. In the browser edition otter-grader cannot be installed, so this cell
+# runs the same visible tests with Python's doctest: grader.check("q1"), grader.check_all().
+import doctest as _doctest, json as _json
+
+class _BrowserGrader:
+    tests = _json.loads(%r)
+
+    def check(self, question):
+        self._passed(question)
+
+    def _passed(self, question):
+        report = []
+        for suite in self.tests[question]["suites"]:
+            for case in suite["cases"]:
+                if case.get("hidden"):
+                    continue
+                test = _doctest.DocTestParser().get_doctest(
+                    case["code"], dict(globals()), question, None, 0)
+                runner = _doctest.DocTestRunner(optionflags=_doctest.ELLIPSIS)
+                out = []
+                runner.run(test, out=out.append)
+                if runner.failures or runner.tries == 0:
+                    report.append("".join(out))
+        if not report:
+            print(f"{question} results: All test cases passed!")
+        else:
+            print(f"{question} results:\\n" + "\\n".join(report))
+        return not report
+
+    def check_all(self):
+        passed = [self._passed(question) for question in self.tests]
+        print(f"{sum(passed)} of {len(passed)} questions pass their visible tests")
+
+grader = _BrowserGrader()
+'''
+
+
+def browser_grader_cell(nb: dict) -> str | None:
+    """The source of the cell that replaces `import otter` in the browser copy (None: no tests)."""
+    tests = nb.get("metadata", {}).get("otter", {}).get("tests")
+    if not tests:
+        return None
+    return BROWSER_GRADER % json.dumps(tests)
+
+
 def stage_notebook(source: Path, target: Path) -> None:
     nb = json.loads(source.read_text())
+    grader = browser_grader_cell(nb)
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
+            if grader and re.search(r"^import otter$", "".join(cell["source"]), re.M):
+                cell["source"] = grader
+                cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
     nb["metadata"]["kernelspec"] = dict(KERNEL_NAME)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")

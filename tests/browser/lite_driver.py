@@ -136,21 +136,33 @@ FIGURES = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output')
   .length"""
 
 
-def move_slider(page, figure: int, timeout_ms: int = 120_000) -> float:
-    """Press ArrowRight on the first slider of the `figure`-th live figure of the notebook and wait
-    until its image changes; return the seconds from the key press to the new image."""
+def move_slider(page, figure: int, direction: int = 1, timeout_ms: int = 120_000) -> float:
+    """Drag the first slider of the `figure`-th live figure of the notebook by a few steps (right
+    for direction 1, left for -1), as a reader does with the mouse, and wait until the figure's
+    image changes; return the seconds from the move to the new image.
+
+    (Focusing the handle and pressing an arrow key does not move it here: JupyterLite's notebook
+    takes the focus and scrolls to the active cell.)"""
     outputs = page.locator(".jp-OutputArea-output").filter(
         has=page.locator(".widget-slider .noUi-handle")).filter(has=page.locator("img.widget-image"))
     output = outputs.nth(figure)
     output.scroll_into_view_if_needed()
     image = output.locator("img.widget-image").first
+    image.click()  # makes the figure's cell the active one, so the notebook keeps it in view
     before = image.get_attribute("src")
     handle = output.locator(".widget-slider .noUi-handle").first
-    handle.focus()
+    value = handle.get_attribute("aria-valuenow")
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
     t0 = time.perf_counter()
-    handle.press("ArrowRight")
+    page.mouse.move(x + 16 * direction, y)
+    page.mouse.up()
+    if handle.get_attribute("aria-valuenow") == value:
+        raise AssertionError(f"the slider did not move (still {value})")
     page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
-                           arg=[image.element_handle(), before], timeout=timeout_ms, polling=20)
+                           arg=[image.element_handle(), before], timeout=timeout_ms, polling=10)
     return time.perf_counter() - t0
 
 

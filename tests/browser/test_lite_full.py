@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import lite_driver  # noqa: E402
-from test_lite import LITE, build, lite_browser, lite_site  # noqa: E402,F401  (fixtures)
+from test_lite import build, lite_browser, lite_site  # noqa: E402,F401  (fixtures)
 from _support import BOOK_HTML  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.environ.get("LITE_FULL") != "1",
@@ -25,13 +25,23 @@ pytestmark = pytest.mark.skipif(os.environ.get("LITE_FULL") != "1",
 NOTEBOOKS = [rel for _, rel in build.notebooks()]
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_notebook_runs_in_the_browser_and_its_figures_are_live(notebook, lite_site, lite_browser,
-                                                                 serve):
+@pytest.fixture(scope="module")
+def lite_context(lite_site, lite_browser, serve):
+    """One server and one browser profile for all notebooks: like a reader going from chapter to
+    chapter, the site's files come from the browser's cache after the first one."""
     with serve(BOOK_HTML) as base:
         context, guard = lite_driver.new_context(lite_browser, base)
-        page = context.new_page()
-        page.set_default_timeout(300_000)
+        yield base, context, guard
+        context.close()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_in_the_browser_and_its_figures_are_live(notebook, lite_context):
+    base, context, guard = lite_context
+    guard.outside.clear()
+    page = context.new_page()
+    page.set_default_timeout(300_000)
+    try:
         page.goto(lite_driver.lite_url(base, notebook))
         lite_driver.wait_kernel(page)
         result = lite_driver.run_all(page, timeout_ms=900_000)
@@ -39,5 +49,7 @@ def test_notebook_runs_in_the_browser_and_its_figures_are_live(notebook, lite_si
         assert result["ok"] and result["run"] == result["total"], result
         for figure in range(lite_driver.count_figures(page)):
             lite_driver.move_slider(page, figure)
+            lite_driver.move_slider(page, figure, -1)
         assert guard.outside == [], guard.outside
-        context.close()
+    finally:
+        page.close()
