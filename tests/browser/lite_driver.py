@@ -61,8 +61,8 @@ CODE_CELLS_RUN = """() => {
 FIRST_OUTPUT = """() => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   if (!panel || !panel.content || !panel.content.widgets) return false;
-  return panel.content.widgets.some(c => c.model.type === 'code' && c.model.outputs
-                                         && c.model.outputs.length > 0);
+  return panel.content.widgets.some(c => c.model.type === 'code' && c.model.executionCount !== null
+                                         && c.model.outputs && c.model.outputs.length > 0);
 }"""
 
 
@@ -168,3 +168,29 @@ def move_slider(page, figure: int, direction: int = 1, timeout_ms: int = 120_000
 
 def count_figures(page) -> int:
     return page.evaluate(FIGURES)
+
+
+# JupyterLite keeps the reader's notebooks (and their outputs) in the browser's IndexedDB; this
+# forgets them, so the next visit opens the site's copy again. The HTTP cache is left alone.
+FORGET_NOTEBOOKS = """async () => {
+  const dbs = indexedDB.databases ? await indexedDB.databases() : [];
+  await Promise.all(dbs.map(db => new Promise(done => {
+    const r = indexedDB.deleteDatabase(db.name); r.onsuccess = r.onerror = r.onblocked = done; })));
+  localStorage.clear();
+  return dbs.length;
+}"""
+
+# True once a cell has a live figure's output (an ipywidgets view) from this session's kernel. The
+# model is asked, not the page: the notebook only renders cells near the visible part.
+FIRST_FIGURE = """() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.content || !panel.content.widgets) return false;
+  return panel.content.widgets.some(c => {
+    if (c.model.type !== 'code' || c.model.executionCount === null || !c.model.outputs) return false;
+    for (let i = 0; i < c.model.outputs.length; i++) {
+      const data = c.model.outputs.get(i).toJSON().data || {};
+      if ('application/vnd.jupyter.widget-view+json' in data) return true;
+    }
+    return false;
+  });
+}"""
