@@ -16,6 +16,7 @@ help:
 	@echo "make bench        run the benchmarks in benchmarks/"
 	@echo "make lite         build the in-browser edition (JupyterLite + Pyodide) into _build/html/lite"
 	@echo "make test-lite    run every chapter and assignment in JupyterLite in headless Chromium"
+	@echo "make bench-lite   time the in-browser edition and report its size"
 	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
 	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV"
 	@echo "make clean        remove _build (keeps .venv)"
