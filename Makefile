@@ -88,7 +88,7 @@ test-browser: $(STAMP) browser vendor test-build lite
 # moved, with every request to another host blocked (`make test` runs a fast subset of these).
 test-lite: $(STAMP) browser lite
 	@test -f _build/html/book/neurons.html || $(MAKE) --no-print-directory test-build
-	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite.py tests/browser/test_lite_full.py $(PYTEST_ARGS)
+	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite_full.py $(PYTEST_ARGS)
 
 # Pinned npm packages (mathjax 3.2.2, requirejs 2.3.4, @jupyter-widgets/html-manager 1.0.6), fetched
 # once from the npm registry into _build/vendor/node_modules (~250 MB); skipped when present.
