@@ -105,6 +105,8 @@ def slider_times(page, moves: int) -> list[dict]:
     for figure in range(lite_driver.count_figures(page)):
         times = [lite_driver.move_slider(page, figure, 1 if i % 2 == 0 else -1)
                  for i in range(moves)]
+        if times[0] is None:  # a figure without a slider
+            continue
         rows.append({"figure": figure, "first": times[0],
                      "median_after": statistics.median(times[1:]) if moves > 1 else None})
     return rows

@@ -131,26 +131,56 @@ def chromium_args() -> list[str]:
 
 
 # ---------------------------------------------------------------------------------- figures
-FIGURES = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
-  .filter(o => o.querySelector('.widget-slider .noUi-handle') && o.querySelector('img.widget-image'))
-  .length"""
+# Make the n-th cell with a live figure (an ipywidgets view) the active cell and scroll it to the
+# middle: the notebook only renders cells near the visible part. Returns the cell's index or -1.
+SHOW_FIGURE_CELL = """async (n) => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  let k = -1;
+  for (let i = 0; i < nb.widgets.length; i++) {
+    const c = nb.widgets[i];
+    if (c.model.type !== 'code' || !c.model.outputs) continue;
+    let live = false;
+    for (let j = 0; j < c.model.outputs.length; j++) {
+      const data = c.model.outputs.get(j).toJSON().data || {};
+      if ('application/vnd.jupyter.widget-view+json' in data) live = true;
+    }
+    if (live && ++k === n) {
+      nb.activeCellIndex = i;
+      await nb.scrollToItem(i, 'center');
+      return i;
+    }
+  }
+  return -1;
+}"""
+
+COUNT_FIGURE_CELLS = """() => window.jupyterapp.shell.currentWidget.content.widgets.filter(c =>
+  c.model.type === 'code' && c.model.outputs && Array.from({length: c.model.outputs.length},
+    (_, j) => c.model.outputs.get(j).toJSON().data || {})
+    .some(d => 'application/vnd.jupyter.widget-view+json' in d)).length"""
 
 
-def move_slider(page, figure: int, direction: int = 1, timeout_ms: int = 120_000) -> float:
+def count_figures(page) -> int:
+    """How many cells show a live figure (an ipywidgets view), from the notebook's model."""
+    return page.evaluate(COUNT_FIGURE_CELLS)
+
+
+def move_slider(page, figure: int, direction: int = 1, timeout_ms: int = 120_000) -> float | None:
     """Drag the first slider of the `figure`-th live figure of the notebook by a few steps (right
     for direction 1, left for -1), as a reader does with the mouse, and wait until the figure's
-    image changes; return the seconds from the move to the new image.
+    image changes; return the seconds from the move to the new image (None: that figure has no
+    slider and image).
 
     (Focusing the handle and pressing an arrow key does not move it here: JupyterLite's notebook
     takes the focus and scrolls to the active cell.)"""
-    outputs = page.locator(".jp-OutputArea-output").filter(
-        has=page.locator(".widget-slider .noUi-handle")).filter(has=page.locator("img.widget-image"))
-    output = outputs.nth(figure)
-    output.scroll_into_view_if_needed()
-    image = output.locator("img.widget-image").first
-    image.click()  # makes the figure's cell the active one, so the notebook keeps it in view
+    if page.evaluate(SHOW_FIGURE_CELL, figure) < 0:
+        raise AssertionError(f"no live figure number {figure}")
+    cell = page.locator(".jp-Notebook .jp-Cell.jp-mod-active")
+    cell.locator("img.widget-image").first.wait_for(state="visible", timeout=timeout_ms)
+    if cell.locator(".widget-slider .noUi-handle").count() == 0:
+        return None
+    image = cell.locator("img.widget-image").first
     before = image.get_attribute("src")
-    handle = output.locator(".widget-slider .noUi-handle").first
+    handle = cell.locator(".widget-slider .noUi-handle").first
     value = handle.get_attribute("aria-valuenow")
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -164,10 +194,6 @@ def move_slider(page, figure: int, direction: int = 1, timeout_ms: int = 120_000
     page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
                            arg=[image.element_handle(), before], timeout=timeout_ms, polling=10)
     return time.perf_counter() - t0
-
-
-def count_figures(page) -> int:
-    return page.evaluate(FIGURES)
 
 
 # JupyterLite keeps the reader's notebooks (and their outputs) in the browser's IndexedDB; this
