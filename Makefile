@@ -9,13 +9,17 @@ LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        test-grading bench bench-lighthouse assignments grade browser vendor clean release test-hub
+        test-grading bench bench-lighthouse assignments grade browser vendor clean release test-hub \
+        lite test-lite bench-lite
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
 	@echo "make test         run every test: nnlib, notebooks (nbval), -W book build, browser, assignments"
 	@echo "make lab          open the notebooks in JupyterLab"
 	@echo "make bench        run the benchmarks in benchmarks/ (Lighthouse too: make bench-lighthouse)"
+	@echo "make lite         build the in-browser edition (JupyterLite + Pyodide) into _build/html/lite"
+	@echo "make test-lite    run every chapter and assignment in JupyterLite in headless Chromium"
+	@echo "make bench-lite   time the in-browser edition and report its size"
 	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
 	@echo "make release      write the student release (_build/release) and commit it to its branch"
 	@echo "make test-hub     end-to-end test on a local JupyterHub (nbgitpuller, git server, Chromium)"
@@ -32,7 +36,26 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP) vendor
 	$(BIN)/jupyter-book build . --all
+	@$(MAKE) --no-print-directory lite
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
+
+# The in-browser edition (book/lite/build.py): JupyterLite with the Pyodide kernel, nnlib and every
+# wheel it needs, served from _build/html/lite. Its toolchain has its own pins (book/lite/
+# requirements.txt) and venv; every compiled file is checked against Pyodide's official lock file.
+# Rebuilt only when its inputs change; the pages link to it ("Run in your browser").
+LITE_VENV  := _build/lite-venv
+LITE_STAMP := _build/html/lite/.built
+LITE_INPUTS := $(wildcard book/lite/*) $(wildcard book/*.ipynb) $(wildcard book/assignments/student/*.ipynb) \
+	$(wildcard book/images/*) $(shell find nnlib -name '*.py') pyproject.toml
+$(LITE_VENV)/.installed: book/lite/requirements.txt
+	@test -x $(LITE_VENV)/bin/python || $(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_VENV)/bin/python -m pip install --quiet -r book/lite/requirements.txt
+	@touch $@
+$(LITE_STAMP): $(LITE_VENV)/.installed $(LITE_INPUTS)
+	$(LITE_VENV)/bin/python book/lite/build.py --out _build/html/lite
+	@touch $@
+lite: $(LITE_STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
@@ -42,11 +65,16 @@ bench: $(STAMP)
 	-$(BIN)/python benchmarks/bench_train.py
 	-$(BIN)/python benchmarks/bench_widgets.py
 	-$(BIN)/python benchmarks/bench_grading.py
-	-$(MAKE) bench-lighthouse
+	-$(MAKE) --no-print-directory bench-lite
+	-$(MAKE) --no-print-directory bench-lighthouse
 
 # Lighthouse (mobile preset) on every page of the built book, served with gzip like a static host.
 bench-lighthouse: $(STAMP) browser book $(LIGHTHOUSE)
 	$(BIN)/python benchmarks/bench_lighthouse.py --lighthouse $(LIGHTHOUSE)
+
+# Launch-to-first-output and slider redraw times in JupyterLite, cold and warm; the site's size.
+bench-lite: $(STAMP) browser book
+	$(BIN)/python benchmarks/bench_lite.py
 
 test: test-unit test-notebooks test-build test-browser test-assignments
 
@@ -74,8 +102,14 @@ test-build: $(STAMP) vendor
 
 # Opens every page of the built book in headless Chromium (tests/browser), at phone and desktop
 # widths, with axe-core's accessibility rules; any request to another host fails the test.
-test-browser: $(STAMP) browser vendor test-build
+test-browser: $(STAMP) browser vendor test-build lite
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# Every chapter and every student notebook run top to bottom in JupyterLite, every figure's slider
+# moved, with every request to another host blocked (`make test` runs a fast subset of these).
+test-lite: $(STAMP) browser lite
+	@test -f _build/html/book/neurons.html || $(MAKE) --no-print-directory test-build
+	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite_full.py $(PYTEST_ARGS)
 
 # Pinned npm packages (mathjax-full 3.2.2, which typesets the maths at build time; mathjax 3.2.2,
 # whose fonts the site serves; axe-core 4.11.0 for the tests), fetched once from the npm registry

@@ -64,13 +64,25 @@ def _setup(fig):
                 dynamic=[tangent, f_dot, p_dot, readout])
 
 
+def _refill(shade, ax, zs, where):
+    """Refill a fill_between shading in place (over the axes' full height where `where`)."""
+    if hasattr(shade, "set_data"):  # matplotlib >= 3.10
+        shade.set_data(zs, 0, 1, where=where)
+        return
+    # older matplotlib (Pyodide's 3.8 in the browser edition): take the paths of a new fill
+    fresh = ax.fill_between(zs, 0, 1, where=where, transform=ax.get_xaxis_transform())
+    paths = fresh.get_paths()
+    shade.set_verts_and_codes([p.vertices for p in paths], [p.codes for p in paths])
+    fresh.remove()
+
+
 def _update(art, z, activation, z_max):
     state = activation_state(activation, z, z_max)
     zs = state["zs"]
     art["f_line"].set_data(zs, state["f"])
     art["p_line"].set_data(zs, state["prime"])
-    for shade in art["shades"]:
-        shade.set_data(zs, 0, 1, where=state["saturated"])
+    for shade, ax in zip(art["shades"], (art["ax_f"], art["ax_p"])):
+        _refill(shade, ax, zs, state["saturated"])
     for ax, y in ((art["ax_f"], state["f"]), (art["ax_p"], state["prime"])):
         low, high = float(np.min(y)), float(np.max(y))
         pad = 0.1 * max(high - low, 0.5)

@@ -1,0 +1,274 @@
+"""The in-browser edition (book/lite, `make lite`): the fast checks that `make test` runs.
+
+* the site under _build/html/lite serves the official Pyodide files only (sha256 against the
+  official lock of npm pyodide), and the build refuses a compiled file that is not official;
+* every chapter and assignment page has a "Run in your browser" button whose notebook exists, and
+  a page loads nothing of the runtime until the button is pressed;
+* in headless Chromium, with every request to another host blocked: pressing the button on the
+  Neurons chapter opens it in JupyterLite, all its cells run without error (`import nnlib` with no
+  install cell), and its live figure redraws after a slider move.
+
+The full run over every chapter and student notebook is tests/browser/test_lite_full.py
+(`make test-lite`).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlparse
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _support import BOOK_HTML, ROOT, NetworkGuard, chromium_path, missing  # noqa: E402
+import lite_driver  # noqa: E402
+
+LITE = BOOK_HTML / "lite"
+PYODIDE_DIR = LITE / "static" / "pyodide"
+CACHE = ROOT / "_build" / "lite-cache"
+LITE_PYTHON = ROOT / "_build" / "lite-venv" / "bin" / "python"
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("lite_build", ROOT / "book" / "lite" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def lite_site():
+    if not (LITE / "jupyter-lite.json").is_file():
+        missing("the in-browser edition is not built: run `make lite`")
+    return LITE
+
+
+@pytest.fixture(scope="module")
+def official_lock():
+    tgz = CACHE / f"pyodide-{build.PYODIDE_VERSION}.tgz"
+    if not tgz.is_file():
+        missing("the npm pyodide tarball is not in _build/lite-cache: run `make lite`")
+    build.fetch_pyodide_npm(CACHE)  # re-checks the tarball's pinned integrity
+    with tarfile.open(tgz) as tar:
+        return tgz, json.load(tar.extractfile("package/pyodide-lock.json"))
+
+
+# ------------------------------------------------------------------------------ the site's files
+def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official_lock):
+    tgz, official = official_lock
+    with tarfile.open(tgz) as tar:
+        for name in build.PYODIDE_RUNTIME:
+            assert (PYODIDE_DIR / name).read_bytes() == tar.extractfile(f"package/{name}").read(), name
+    lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text())
+    assert lock["info"]["version"] == build.PYODIDE_VERSION
+    # Every file but the pinned PyPI wheels (kernel-wheels.txt) and nnlib's is Pyodide's own.
+    from_pypi = {build.normalize(line.split("==")[0])
+                 for line in (ROOT / "book" / "lite" / "kernel-wheels.txt").read_text().splitlines()
+                 if line and not line.startswith("#")}
+    compiled = 0
+    for name, entry in lock["packages"].items():
+        path = PYODIDE_DIR / entry["file_name"]
+        assert _sha256(path) == entry["sha256"], f"{path.name} is not the file the lock names"
+        if name in from_pypi or "nnlib" in entry["imports"]:
+            continue
+        assert entry == official["packages"][name], name
+        compiled += entry["file_name"].endswith(("wasm32.whl", ".zip"))
+    # numpy, scipy, matplotlib, scikit-learn and the rest of the compiled set, all official.
+    assert compiled >= 10
+    for needed in ("numpy", "scipy", "matplotlib", "scikit-learn", "ipywidgets", "comm", "tqdm"):
+        assert needed in lock["packages"], needed
+    nnlib = [e for e in lock["packages"].values() if "nnlib" in e["imports"]]
+    assert len(nnlib) == 1 and {"numpy", "matplotlib", "ipywidgets"} <= set(nnlib[0]["depends"])
+    # Nothing in the site's configuration points at another host.
+    config = (lite_site / "jupyter-lite.json").read_text()
+    settings = json.loads(config)["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert settings["pyodideUrl"] == "./static/pyodide/pyodide.js"
+    assert settings["disablePyPIFallback"] is True
+    assert all(url.startswith("./") for url in settings["pipliteUrls"])
+    assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", config)
+
+
+def _carrier() -> Path:
+    name, version, sha = build.COMPILED_SOURCE
+    found = [p for p in (CACHE / "compiled").glob("*.whl") if _sha256(p) == sha]
+    if not found:
+        missing("the compiled-file carrier is not in _build/lite-cache: run `make lite`")
+    return found[0]
+
+
+def _tampered_carrier(tmp_path: Path, victim: str) -> Path:
+    """A copy of the carrier's Pyodide files in which one byte of `victim` is changed."""
+    out = tmp_path / "tampered.whl"
+    with zipfile.ZipFile(_carrier()) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            if not info.filename.startswith(build.COMPILED_PREFIX):
+                continue
+            data = src.read(info)
+            if info.filename.endswith("/" + victim):
+                data = data[:-1] + bytes([data[-1] ^ 1])
+            dst.writestr(info.filename, data)
+    return out
+
+
+def test_a_compiled_file_that_is_not_official_is_refused(official_lock, tmp_path):
+    tgz, official = official_lock
+    victim = official["packages"]["numpy"]["file_name"]
+    dest = tmp_path / "pyodide"
+    dest.mkdir()
+    with pytest.raises(build.BuildError, match=re.escape(victim)):
+        build.take_compiled(_tampered_carrier(tmp_path, victim), official, ["numpy", "scipy"], dest)
+    assert not (dest / victim).exists()
+
+
+def test_the_build_fails_on_a_tampered_compiled_file(official_lock, tmp_path):
+    """The whole build (build.py, as `make lite` runs it) stops before writing the site."""
+    if not LITE_PYTHON.exists():
+        missing("the lite toolchain venv is missing: run `make lite`")
+    tgz, official = official_lock
+    victim = official["packages"]["scipy"]["file_name"]
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [str(LITE_PYTHON), str(ROOT / "book" / "lite" / "build.py"), "--out", str(out),
+         "--cache", str(CACHE), "--compiled-wheel", str(_tampered_carrier(tmp_path, victim))],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "refused" in result.stderr and victim in result.stderr
+    assert not out.exists()
+
+
+# ---------------------------------------------------------------------------- the book's pages
+def _pages_with_notebooks() -> list[tuple[str, str]]:
+    """(page, notebook in the lite site) for every chapter and assignment page."""
+    pages = [(f"book/{p.stem}.html", p.name) for p in sorted((ROOT / "book").glob("*.ipynb"))
+             if p.stem in (ROOT / "_toc.yml").read_text()]
+    pages += [(f"book/assignments/{p.stem}.html", f"assignments/{p.name}")
+              for p in sorted((ROOT / "book" / "assignments" / "student").glob("*.ipynb"))]
+    return pages
+
+
+def test_every_chapter_and_assignment_page_has_the_button(lite_site):
+    pages = _pages_with_notebooks()
+    assert len(pages) >= 14
+    for page, notebook in pages:
+        html = (BOOK_HTML / page).read_text()
+        hrefs = re.findall(r'<a class="[^"]*lite-launch-button[^"]*" href="([^"]+)"', html)
+        assert len(hrefs) == 1, page
+        target = urlparse(urljoin(f"http://x/{page}", hrefs[0].replace("&amp;", "&")))
+        assert target.path == "/lite/notebooks/index.html", page
+        assert parse_qs(target.query)["path"] == [notebook], page
+        assert (lite_site / "files" / notebook).is_file(), notebook
+        assert "Run in your browser" in html
+        # The header's launch menu offers it as well, and the page loads no script of the runtime.
+        assert html.count(hrefs[0]) == 2, page
+        assert not re.search(r"<script[^>]+(pyodide|/lite/)", html), page
+
+
+def _chromium():
+    if chromium_path() is None:
+        missing("Chromium is not installed: run `make browser` (Debian package `chromium`).")
+    from playwright.sync_api import sync_playwright
+    return sync_playwright, chromium_path()
+
+
+@pytest.fixture(scope="module")
+def lite_browser():
+    sync_playwright, path = _chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=lite_driver.chromium_args())
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_run_in_your_browser_runs_the_chapter_and_its_figure_is_live(lite_site, lite_browser, serve):
+    with serve(BOOK_HTML) as base:
+        context = lite_browser.new_context(viewport={"width": 1280, "height": 900})
+        # On the book's page, CDN requests are answered from local copies when `make vendor` has
+        # fetched them (test_book_pages checks the pages themselves); once the reader is in
+        # JupyterLite, every request to another host is a failure.
+        page_guard = NetworkGuard(base)
+        lite_guard = lite_driver.LiteGuard(base)
+        phase = {"lite": False}
+        context.route("**/*", lambda route: (lite_guard if phase["lite"] else page_guard).handle(route))
+        requests = []
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        page.set_default_timeout(300_000)
+        page.goto(base + "book/neurons.html")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)
+        # Nothing of the runtime has been requested by the chapter page itself.
+        assert not [u for u in requests if "/lite/" in u or "pyodide" in u]
+        phase["lite"] = True
+        page.locator("a.lite-launch-button").first.click()
+        page.wait_for_url(re.compile(r"/lite/notebooks/index\.html\?path=neurons\.ipynb"))
+        lite_driver.wait_kernel(page)
+        result = lite_driver.run_all(page)
+        assert result["errors"] == [], result["errors"]
+        assert result["ok"] and result["run"] == result["total"] > 5
+        figures = lite_driver.count_figures(page)
+        assert figures >= 1
+        seconds = lite_driver.move_slider(page, figures - 1)
+        assert seconds is not None and seconds < 120
+        # The kernel's Web Worker fetched Pyodide and the wheels from this server, and nothing
+        # went anywhere else.
+        assert any(u.endswith("/static/pyodide/pyodide.asm.wasm") for u in lite_guard.local)
+        assert any("/static/pyodide/numpy-" in u for u in lite_guard.local)
+        assert lite_guard.outside == [], lite_guard.outside
+        context.close()
+
+
+# ----------------------------------------------------------- grader.check in the browser copies
+def test_browser_copies_of_student_notebooks_check_answers_with_their_visible_tests(capsys):
+    """otter-grader cannot run in Pyodide, so build.py puts a doctest runner of the notebook's own
+    visible tests in place of `import otter`: unanswered questions fail, a right answer passes."""
+    students = sorted((ROOT / "book" / "assignments" / "student").glob("*.ipynb"))
+    assert students
+    for path in students:
+        nb = json.loads(path.read_text())
+        source = build.browser_grader_cell(nb)
+        namespace: dict = {}
+        exec(compile(source, path.name, "exec"), namespace)
+        for cell in nb["cells"]:  # the student's starting point: `...` where answers go
+            code = "".join(cell["source"])
+            if cell["cell_type"] == "code" and "otter" not in code and "grader." not in code:
+                exec(compile(code, path.name, "exec"), namespace)
+        capsys.readouterr()
+        namespace["grader"].check_all()
+        out = capsys.readouterr().out
+        assert f"0 of {len(nb['metadata']['otter']['tests'])} questions pass" in out, path.name
+        assert "is not answered yet" in out, path.name
+    # A right answer to the first question of the neurons assignment passes its tests.
+    nb = json.loads((ROOT / "book" / "assignments" / "student" / "neurons.ipynb").read_text())
+    namespace = {}
+    exec(build.browser_grader_cell(nb), namespace)
+    exec("import numpy as np\ndef weighted_sum(w, x, b):\n    return float(np.dot(w, x) + b)", namespace)
+    capsys.readouterr()
+    namespace["grader"].check("q1")
+    assert capsys.readouterr().out.strip() == "q1 results: All test cases passed!"
+    # The staged copy carries that cell instead of otter's, and nothing else changed.
+    staged = ROOT / "_build" / "lite-test-stage.ipynb"
+    build.stage_notebook(ROOT / "book" / "assignments" / "student" / "neurons.ipynb", staged)
+    copy = json.loads(staged.read_text())
+    staged.unlink()
+    sources = ["".join(c["source"]) for c in copy["cells"]]
+    assert not any("import otter" in s for s in sources)
+    assert sum("class _BrowserGrader" in s for s in sources) == 1
+    assert len(copy["cells"]) == len(nb["cells"])
+    assert copy["metadata"]["kernelspec"]["name"] == "python"
