@@ -165,6 +165,8 @@ class Network:
     def from_params(cls, weights, biases, activation="sigmoid", cost="quadratic", output_activation=None):
         """A network holding the given arrays; ``sizes`` is read from the weights' shapes.
 
+        The arrays' values are copied into the network (see :attr:`params`).
+
         Parameters
         ----------
         weights : list of array_like
@@ -173,8 +175,6 @@ class Network:
             ``biases[l - 1]`` is b^l, of shape ``(n_l,)``.
         activation, cost, output_activation :
             As for :class:`Network`.
-
-        Their values are copied into the network (see :attr:`params`).
         """
         sizes = sizes_of(weights)
         net = cls(sizes, activation, cost, seed=0, output_activation=output_activation)
