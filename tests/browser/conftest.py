@@ -1,6 +1,6 @@
 """Shared fixtures for the browser tests (built on _support.py).
 
-* ``chromium``: a session-wide Playwright Browser (Debian's /usr/bin/chromium, headless). Skips
+* ``chromium``: a Playwright Browser for one test module (Debian's /usr/bin/chromium, headless). Skips
   when Chromium is absent, except in CI (env CI=true), where a missing browser fails the test.
 * ``serve``: ``with serve(directory) as base_url: ...`` serves a folder on 127.0.0.1 (free port).
 * ``free_port``: a free TCP port on 127.0.0.1.
@@ -17,7 +17,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _support import BOOK_HTML, launch_chromium, missing, serve_directory  # noqa: E402
 
 
-@pytest.fixture(scope="session")
+# One Playwright (sync API) may run at a time in a process, and several modules start their own
+# (test_lite's blocks other hosts in Chromium's resolver): so every browser fixture is per module.
+@pytest.fixture(scope="module")
 def chromium():
     with launch_chromium() as browser:
         yield browser

@@ -54,7 +54,8 @@ def built_pages() -> list[str]:
     pages = []
     for path in sorted(BOOK_HTML.rglob("*.html")):
         rel = path.relative_to(BOOK_HTML).as_posix()
-        if rel.split("/")[0] in ("_static", "_sources", "_images") or rel in HELPER_PAGES:
+        # lite/ is the in-browser edition (JupyterLite's own pages; tests/browser/test_lite*.py)
+        if rel.split("/")[0] in ("_static", "_sources", "_images", "lite") or rel in HELPER_PAGES:
             continue
         if rel == "index.html" and "http-equiv=\"refresh\"" in path.read_text(errors="replace").lower():
             continue  # the root redirect to the first page
