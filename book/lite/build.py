@@ -327,7 +327,8 @@ def stage_notebook(source: Path, target: Path) -> None:
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
-            if grader and re.search(r"^import otter$", "".join(cell["source"]), re.M):
+            # the cell that starts otter: `grader = otter.Notebook(...)` (or a bare `import otter`)
+            if grader and re.search(r"\botter\.Notebook\(|^import otter$", "".join(cell["source"]), re.M):
                 cell["source"] = grader
                 cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
     nb["metadata"]["kernelspec"] = dict(KERNEL_NAME)
