@@ -225,18 +225,7 @@ CODE_OVERFLOW = r"""() => {
 }"""
 
 
-# Chapter notebooks (book/*.ipynb) whose code cells were wider than the column when this test was
-# written; they are being reformatted to lines of 78 characters or fewer. Remove a page from this
-# list once its notebook fits (the test then reports XPASS for it).
-WIDE_CODE_PENDING = {
-    "book/activations.html", "book/backprop.html", "book/cost.html", "book/figures.html",
-    "book/intro.html", "book/neurons.html", "book/notation.html", "book/putting-it-together.html",
-    "book/sgd.html",
-}
-CODE_PAGES = [pytest.param(p, marks=pytest.mark.xfail(
-                  reason="code cells of this chapter notebook are being reformatted to <= 78 characters",
-                  strict=False)) if p in WIDE_CODE_PENDING else p
-              for p in PAGES] or ["<no built book>"]
+CODE_PAGES = PAGES or ["<no built book>"]
 
 
 @pytest.mark.parametrize("rel", CODE_PAGES, scope="module")  # grouped by page
