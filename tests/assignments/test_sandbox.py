@@ -113,3 +113,31 @@ def test_output_floods_are_dropped_and_a_forged_reply_is_flagged():
         session.close()
     assert any(e.startswith("cell 2 (import os, stat) sent something that is not plain data") for e in session.errors), session.errors
     assert "sent the grader something that is not plain data" in session.tampering
+
+
+def test_a_repository_under_tmp_stays_visible_read_only(monkeypatch, tmp_path_factory):
+    """CI clones the repository into a folder that may live under /tmp; the sandbox's private /tmp
+    must not hide the venv and nnlib there (it did: every sandbox failed with exit code 127)."""
+    folder = pathlib.Path("/tmp") / f"sandbox-visible-{tmp_path_factory.getbasetemp().name}"
+    folder.mkdir(exist_ok=True)
+    (folder / "marker.txt").write_text("seen")
+    paths = sandbox._visible_paths
+    monkeypatch.setattr(sandbox, "_visible_paths", lambda: sorted(paths() + [str(folder)]))
+    cell = f'''\
+seen = open({str(folder / "marker.txt")!r}).read()
+try:
+    open({str(folder / "written.txt")!r}, "w").write("x")
+    writable = True
+except OSError:
+    writable = False
+'''
+    session = Session([(0, cell)], timeout=60, slot=8)
+    try:
+        session._start()
+        values = session.names({"seen", "writable"})
+    finally:
+        session.close()
+        (folder / "marker.txt").unlink()
+        folder.rmdir()
+    assert session.errors == [], session.errors
+    assert values == {"seen": "seen", "writable": False}

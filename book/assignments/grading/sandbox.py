@@ -177,17 +177,18 @@ def _init(config):
     root = "/tmp/.grading-sandbox-root"  # an empty folder; each sandbox mounts its own tmpfs on it
     os.makedirs(root, mode=0o700, exist_ok=True)
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
+    # The private, writable folders first: a repository or venv that lives under /tmp (a CI clone)
+    # is then bound read-only on top of the private /tmp instead of being hidden by it.
+    for d, size in (("/tmp", "256m"), ("/home/student", "64m"), ("/dev/shm", "64m")):
+        os.makedirs(root + d, exist_ok=True)
+        _mount("tmpfs", root + d, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=700,uid={uid},gid={uid}")
     for path in config["visible"]:
         _bind_readonly(path, root)
     os.makedirs(root + "/proc")
     _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV)
-    os.makedirs(root + "/dev")
     for dev in ("null", "zero", "full", "random", "urandom"):
         open(f"{root}/dev/{dev}", "w").close()
         _mount(f"/dev/{dev}", f"{root}/dev/{dev}", None, MS_BIND)
-    for d, size in (("/tmp", "256m"), ("/home/student", "64m"), ("/dev/shm", "64m")):
-        os.makedirs(root + d, exist_ok=True)
-        _mount("tmpfs", root + d, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=700,uid={uid},gid={uid}")
     os.makedirs(root + "/grader", exist_ok=True)
     for path in config["runner"]:
         shutil.copy(path, root + "/grader/")
