@@ -175,7 +175,7 @@ $(HUB)/npm/.installed: tests/hub/package.json tests/hub/package-lock.json
 	cd $(HUB)/npm && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test-hub: $(STAMP) browser assignments $(HUB)/venv/.installed $(HUB)/npm/.installed
+test-hub: $(STAMP) browser vendor assignments $(HUB)/venv/.installed $(HUB)/npm/.installed
 	$(BIN)/python -m pytest tests/hub -p no:cacheprovider $(PYTEST_ARGS)
 # The grader alone: adversarial submissions, feedback, the autograder zip and the sandbox.
 test-grading: $(STAMP)
