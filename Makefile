@@ -9,12 +9,13 @@ LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        test-grading bench bench-lighthouse assignments grade browser vendor clean release test-hub \
+        test-grading test-cpus bench bench-lighthouse assignments grade browser vendor clean release test-hub \
         lite test-lite bench-lite
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
 	@echo "make test         run every test: nnlib, notebooks (nbval), -W book build, browser, assignments"
+	@echo "make test-cpus    unit tests and strict nbval under every OpenBLAS kernel and with AVX-512 off"
 	@echo "make lab          open the notebooks in JupyterLab"
 	@echo "make bench        run the benchmarks in benchmarks/ (Lighthouse too: make bench-lighthouse)"
 	@echo "make lite         build the in-browser edition (JupyterLite + Pyodide) into _build/html/lite"
@@ -95,6 +96,22 @@ test-notebooks: $(STAMP)
 			--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env \
 			-p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
 	done
+
+# Every CPU a reader may have (issue 10): nnlib's unit tests and strict nbval under each OpenBLAS
+# kernel, and with numpy's AVX-512 code paths turned off. `make test` runs nbval under two kernels;
+# this runs the numeric tests under all of them (about 3 min each on 2 cores). CI runs it too.
+CPU_KERNELS ?= Haswell SkylakeX Sandybridge Zen
+NO_AVX512 := X86_V4 AVX512_ICL AVX512_SPR
+test-cpus: $(STAMP)
+	@for kernel in $(CPU_KERNELS); do \
+		echo "== unit tests and strict nbval with OPENBLAS_CORETYPE=$$kernel"; \
+		OPENBLAS_CORETYPE=$$kernel $(BIN)/python -m pytest -q tests/unit -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+		$(MAKE) --no-print-directory test-notebooks NBVAL_KERNELS=$$kernel PYTEST_ARGS="-q $(PYTEST_ARGS)" || exit 1; \
+	done
+	@echo "== unit tests and strict nbval with numpy's AVX-512 paths off (NPY_DISABLE_CPU_FEATURES)"
+	NPY_DISABLE_CPU_FEATURES="$(NO_AVX512)" $(BIN)/python -m pytest -q tests/unit -p no:cacheprovider $(PYTEST_ARGS)
+	NPY_DISABLE_CPU_FEATURES="$(NO_AVX512)" $(BIN)/python -m pytest -q --nbval $(NOTEBOOKS) \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
 
 # Warnings are errors; --all rebuilds every page so nothing is hidden by a cache.
 test-build: $(STAMP) vendor

@@ -60,6 +60,8 @@ def typeset_site(root: Path, node_modules: Path) -> tuple[int, list[tuple[str, s
         formulas = _formulas(text)
         if formulas:
             pages[page] = (text, formulas)
+        elif _MATHJAX_TAGS.search(text):  # Sphinx adds MathJax to a page with a maths node of any kind
+            page.write_text(_MATHJAX_TAGS.sub("", text), encoding="utf-8")
     if not pages:
         return 0, []
     problems = []

@@ -22,7 +22,17 @@
    decorate a page that is already readable), except documentation_options.js, which is inlined
    because inline settings right after it use it; the book's own script moves to the end of
    the head, so that it runs after the search scripts it adjusts.
-6. **Nothing from another host.** A ``<script src>``, stylesheet, font, image or frame that would
+6. **The theme measures no box at load.** pydata-sphinx-theme's script reads ``scrollWidth`` of
+   every code block and output when the page has loaded, to give scrolling ones a tab stop; on a
+   chapter with thousands of typeset maths elements that forces a layout of the whole page, the
+   page's longest task (0.6 s under Lighthouse's mobile CPU). The build's copy of the script skips
+   that pass (``THEME_SCROLL_PASS``); book-site.js gives the same boxes their tab stop as they come
+   near the viewport. A theme whose script no longer has that pass is a build warning.
+7. **Search tools on the search page only.** pydata-sphinx-theme loads Sphinx's search scripts
+   and the whole search index (about 100 KB) on every page, for a search-as-you-type box that
+   the book leaves off (``search_as_you_type``); the search box sends readers to search.html,
+   which loads them itself. Other pages lose those three scripts.
+8. **Nothing from another host.** A ``<script src>``, stylesheet, font, image or frame that would
    load from ``http(s)://`` or ``//`` is reported as a problem (the build turns it into a warning).
 """
 
@@ -59,6 +69,11 @@ _LOADS = re.compile(
     r"|@import\s+(?:url\()?[\"']?(?P<imp>[^\"')\s]+)"
     r"|url\([\"']?(?P<url>(?:https?:)?//[^\"')]+)", re.I)
 _OTHER_HOST = re.compile(r"^(?:https?:)?//", re.I)
+
+# pydata-sphinx-theme 0.16-0.17's load-time pass over scrollable boxes (minified), and its no-op.
+THEME_SCRIPT = "_static/scripts/pydata-sphinx-theme.js"
+THEME_SCROLL_PASS = ".forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})"
+THEME_SCROLL_SKIP = ".forEach(e=>{})/*book: book-site.js marks scrolling boxes as they come into view*/"
 
 
 def names_other_host(text: str) -> bool:
@@ -174,9 +189,16 @@ def defer_scripts(text: str, root: Path, page: Path) -> str:
     return head + rest
 
 
-def rewrite_page(page: Path, root: Path, icons: dict, report: Report, keep_thebe: bool = False) -> None:
+_SEARCH_TOOLS = re.compile(r'\s*<script\b[^>]*\bsrc="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+                           r'searchindex\.js)[^"]*"[^>]*>\s*</script>')
+
+
+def rewrite_page(page: Path, root: Path, icons: dict, report: Report, keep_thebe: bool = False,
+                 keep_search_tools: bool = False) -> None:
     text = page.read_text(encoding="utf-8")
     original = text
+    if not keep_search_tools and page.relative_to(root).as_posix() != "search.html":
+        text = _SEARCH_TOOLS.sub("", text)
     # The theme's navbar header, left empty once its search field is gone: truly empty, so that
     # book-site.css hides it (`:empty`); the theme's script still measures it, so it stays.
     text = _EMPTY_HEADER.sub(r"\1\2", text)
@@ -222,12 +244,31 @@ def rewrite_page(page: Path, root: Path, icons: dict, report: Report, keep_thebe
         page.write_text(text, encoding="utf-8")
 
 
-def rewrite_site(root: Path, keep_thebe: bool = False) -> Report:
+def skip_theme_scroll_pass(root: Path) -> str | None:
+    """Take the theme's load-time measuring pass out of the built site's copy of its script
+    (step 6 of the module docstring); returns a problem, or None."""
+    script = root / THEME_SCRIPT
+    if not script.is_file():
+        return None
+    text = script.read_text(encoding="utf-8")
+    if THEME_SCROLL_SKIP in text:
+        return None
+    if text.count(THEME_SCROLL_PASS) != 1:
+        return (f"{THEME_SCRIPT}: the theme's scrollable-box pass was not found (a new theme "
+                "version?): pages would do a full layout at load; update page_weight.THEME_SCROLL_PASS")
+    script.write_text(text.replace(THEME_SCROLL_PASS, THEME_SCROLL_SKIP), encoding="utf-8")
+    return None
+
+
+def rewrite_site(root: Path, keep_thebe: bool = False, keep_search_tools: bool = False) -> Report:
     report = Report()
+    problem = skip_theme_scroll_pass(root)
+    if problem:
+        report.problems.append((THEME_SCRIPT, problem))
     script = root / "_static" / "scripts" / "fontawesome.js"
     icons = load_icons(script.read_text(encoding="utf-8", errors="replace")) if script.is_file() else {}
     for page in sorted(root.rglob("*.html")):
-        if INLINE_DIR in page.as_posix():
-            continue
-        rewrite_page(page, root, icons, report, keep_thebe)
+        if INLINE_DIR in page.as_posix() or page.relative_to(root).parts[0] == "lite":
+            continue  # lite/: the in-browser edition's own app (book/lite/build.py), not a book page
+        rewrite_page(page, root, icons, report, keep_thebe, keep_search_tools)
     return report

@@ -13,7 +13,9 @@ Loaded from _config.yml (sphinx.local_extensions). What it does, in build order:
 * after the build, every formula is typeset into the pages (page_math.py: MathJax CommonHTML,
   no MathJax script left to run in the browser), then every HTML file is rewritten (page_weight.py): large ``data:image`` URIs
   move to files, the 1.5 MB icon script gives way to the few icons the page shows, and a page
-  that would still load anything from another host is a build warning (an error under ``-W``).
+  that would still load anything from another host is a build warning (an error under ``-W``);
+  last, each page's nine stylesheets become one, holding only the rules the site can use
+  (page_styles.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 import page_math
+import page_styles
 import page_text
 import page_weight
 
@@ -103,11 +106,16 @@ def _build_finished(app, exception):
     for page, problem in problems:
         logger.warning(f"{page}: {problem}", type="reader_site", subtype="math")
     logger.info(f"reader_site: {count} formulas typeset at build time")
-    report = page_weight.rewrite_site(Path(app.outdir), keep_thebe=_thebe_in_use(app))
+    search_as_you_type = str((app.config.html_theme_options or {}).get("search_as_you_type", False)).lower() == "true"
+    report = page_weight.rewrite_site(Path(app.outdir), keep_thebe=_thebe_in_use(app),
+                                      keep_search_tools=search_as_you_type)
     for page, problem in report.problems:
         logger.warning(f"{page}: {problem}", type="reader_site", subtype="third_party")
     logger.info(f"reader_site: {report.moved} data: images moved to files "
                 f"({report.moved_bytes / 1e6:.1f} MB), icons on {report.icon_pages} pages")
+    styles = page_styles.bundle_site(Path(app.outdir))
+    logger.info(f"reader_site: one stylesheet on {styles.pages} pages ({styles.bytes_before / 1e3:.0f} KB "
+                f"of CSS bundled and purged to {styles.bytes_after / 1e3:.0f} KB)")
 
 
 def setup(app):
@@ -117,5 +125,7 @@ def setup(app):
     app.add_js_file("book-site.js", defer="defer")
     app.connect("html-page-context", _page_context, priority=950)
     app.connect("doctree-resolved", _doctree_resolved)
-    app.connect("build-finished", _build_finished)
+    # After the theme's own build-finished work (pydata-sphinx-theme writes its light/dark
+    # pygments.css then), so that the bundled stylesheets are the final ones.
+    app.connect("build-finished", _build_finished, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

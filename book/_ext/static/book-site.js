@@ -3,6 +3,9 @@
 // 1. Wide boxes scroll inside themselves: a display equation, table or code block wider than the
 //    column gets the class `book-scrolls-x` (a shadow on the side that has more to show, drawn by
 //    book-site.css) and, if it cannot be focused yet, tabindex=0 so keyboards can scroll it too.
+//    This also does, box by box as they come into view, what the theme's script did for every
+//    box at once when the page loaded (a full layout of a long page; the build takes that pass
+//    out, see book/_ext/page_weight.py): any code block or output that scrolls gets a tab stop.
 // 2. Search snippets show text, not TeX: Sphinx's search builds each result's summary from the
 //    page's text, where maths is still TeX source; equations are turned into plain text first.
 (function () {
@@ -11,14 +14,17 @@
   // ---- 1. sideways-scrolling boxes ------------------------------------------------------------
   // Boxes are measured only when they come into view (an IntersectionObserver), so that a page
   // with hundreds of equations does no layout work for the ones a reader has not reached.
-  const SCROLLERS = "mjx-container[display='true'], .pst-scrollable-table-container, pre, dt.sig";
+  const SCROLLERS = "mjx-container[display='true'], .pst-scrollable-table-container, pre, dt.sig, " +
+    ".nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon";
 
   function mark(box) {
     const style = getComputedStyle(box);
     const scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
+    const scrollsY = /(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1;
     box.classList.toggle("book-scrolls-x", scrolls);
-    if (!scrolls) return;
+    if (!scrolls && !scrollsY) return;
     if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+    if (!scrolls) return;
     if (!box.dataset.bookScrollWatch) {
       box.dataset.bookScrollWatch = "1";
       box.addEventListener("scroll", () => updateEnds(box), {passive: true});
@@ -40,7 +46,7 @@
     if (observer) observer.disconnect();
     observer = new IntersectionObserver((entries) => {
       entries.forEach((entry) => { if (entry.isIntersecting) mark(entry.target); });
-    }, {rootMargin: "200px 0px"});
+    }, {rootMargin: "100% 0px"});
     boxes.forEach((box) => observer.observe(box));
   }
 
