@@ -60,7 +60,9 @@ def frames(figure):
 
 
 def _attr_json(data):
-    return html.escape(json.dumps(data, ensure_ascii=False), quote=True)
+    """``data`` as JSON for an attribute (numpy scalars as the numbers they hold)."""
+    text = json.dumps(data, ensure_ascii=False, default=lambda o: o.item() if hasattr(o, "item") else str(o))
+    return html.escape(text, quote=True)
 
 
 def _control_html(c, element_id):
@@ -133,7 +135,7 @@ _LIVE_JS = """if(!window.nnlibLive)window.nnlibLive=(function(){var worker=null,
 function fail(text){failed=text;Object.keys(jobs).forEach(function(k){jobs[k].done(text);});jobs={};}
 function start(){var root=document.documentElement.getAttribute("data-content_root");
 if(root===null)return "Only the precomputed values can be shown here: this page is not part of the built book, which computes the others.";
-if(location.protocol==="file:")return "Only the precomputed values can be shown when the book is opened from disk: serve the folder over http (see the README) to compute the others.";
+if(location.protocol==="file:")return "Only the precomputed values can be shown when the book is opened from disk: serve the folder with a web server (see the README) to compute the others.";
 try{worker=new Worker(new URL(root+"WORKER_PATH",location.href).href);}catch(e){return "Could not start Python in this page ("+e.message+"); only the precomputed values can be shown.";}
 worker.onmessage=function(e){var m=e.data,job=jobs[m.id];if(!job)return;if(m.progress){job.progress(m.progress);return;}
 delete jobs[m.id];if(m.error)job.done(m.error);else job.done(null,m.png,m.ms);};
