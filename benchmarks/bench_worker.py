@@ -11,7 +11,10 @@ another host blocked, headless Chromium):
 * redraw: in that warm page, the median time of further off-grid moves of the same control.
 
 Targets (issue 14): first live frame within 10 s cold, redraws within 300 ms median, on a 2-core
-machine. The worker's own stages (Pyodide, packages, first import) are printed for the first figure.
+machine. Where the cold start goes is printed under each figure: the worker's stages (loading
+pyodide.js; starting Pyodide; numpy and matplotlib with their dependencies; the nnlib wheel; any
+package loaded on demand; the first frame, which includes importing nnlib and matplotlib's font
+cache), each as the time since the previous one.
 
     .venv/bin/python benchmarks/bench_worker.py [--figures neuron_playground,...] [--moves 6]
 """
@@ -66,6 +69,8 @@ def one_figure(playwright, base: str, figure: str, control: str, value: str, mov
                 result["error"] = first["status"]
                 return result
             result[run] = first["seconds"]
+            if page.workers:
+                result[run + "_stages"] = page.workers[0].evaluate("self.timings")
             if run == "warm":
                 times = []
                 for v in off_grid_values(page, sel, control, value, moves):
@@ -103,6 +108,11 @@ def main(argv=None) -> int:
                 print(f"{figure:22s} {control}={value:5s} cold {r['cold']:5.1f} s  warm {r['warm']:5.1f} s  "
                       f"redraw median {1000 * r['redraw_median']:5.0f} ms "
                       f"(max {1000 * max(r['redraws']):.0f} ms)  other hosts: {len(r['other_hosts'])}", flush=True)
+                stages, last, parts = r.get("cold_stages") or {}, 0, []
+                for stage, at in sorted(stages.items(), key=lambda kv: kv[1]):
+                    parts.append(f"{stage} {(at - last) / 1000:.1f} s")
+                    last = at
+                print(f"{'':22s} cold, in the worker: " + ", ".join(parts), flush=True)
     ok = [r for r in rows if "error" not in r]
     worst_cold = max((r["cold"] for r in ok), default=float("nan"))
     worst_redraw = max((r["redraw_median"] for r in ok), default=float("nan"))

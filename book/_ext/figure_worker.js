@@ -10,8 +10,9 @@
 //   {id, progress: "starting Python..."}      while it loads, and
 //   {id, png: ArrayBuffer, ms}                the frame nnlib.widgets.registry.live_png drew, or
 //   {id, error: "what went wrong"}.
-// A package nnlib imports only for some figures (scikit-learn's digits for digits_training) is
-// loaded from the same lock when Python first asks for it. Every file comes from this site.
+// A package nnlib imports only for some figures is loaded from the same lock when Python first asks
+// for it (scikit-learn, for the digits of digits_training: its wheel only, see DATA_ONLY). Every
+// file comes from this site.
 // The build copies this file to _figures/worker.js (book/_ext/live_figures.py): not under _static,
 // whose scripts Jupyter Book adds to every page.
 "use strict";
@@ -20,6 +21,9 @@ var PYODIDE = new URL("../lite/static/pyodide/", self.location.href).href;
 var python = null;   // a promise of the ready interpreter
 var lock = null;
 var queue = Promise.resolve();
+// When each stage of the start ended, in ms since the worker began (read by benchmarks/bench_worker.py).
+self.timings = {};
+function mark(stage) { self.timings[stage] = Math.round(performance.now()); }
 
 // render(name, kwargs, values) -> PNG bytes, or the name of a module Python could not import.
 var SETUP = [
@@ -46,25 +50,43 @@ async function start(progress) {
     throw new Error("This copy of the book has no in-browser Python (lite/static/pyodide is missing): " +
                     "only the precomputed values can be shown.");
   }
+  mark("pyodide.js");
   var py = await loadPyodide({indexURL: PYODIDE});
+  mark("pyodide");
   lock = await (await fetch(PYODIDE + "pyodide-lock.json")).json();
   progress("starting Python: loading numpy and matplotlib...");
   await py.loadPackage(["numpy", "matplotlib"], {messageCallback: function () {}});
+  mark("numpy, matplotlib");
   progress("starting Python: loading nnlib...");
   var entry = Object.values(lock.packages).find(function (p) { return p.imports.indexOf("nnlib") >= 0; });
   if (!entry) throw new Error("nnlib is not in this site's pyodide-lock.json");
+  await installWheel(py, entry);
+  py.runPython(SETUP);
+  mark("nnlib");
+  return py;
+}
+
+// Packages nnlib reads only a data file from: their wheel is unpacked, but neither imported nor
+// followed by its dependencies (scikit-learn would bring scipy and OpenBLAS, about 5 to 10 s more;
+// nnlib.data.load_digits reads the digits file itself when scikit-learn cannot be imported).
+var DATA_ONLY = ["scikit-learn"];
+
+async function installWheel(py, entry) {
   var response = await fetch(PYODIDE + entry.file_name, {integrity: sri(entry.sha256)});
   py.unpackArchive(await response.arrayBuffer(), "wheel");
-  py.runPython(SETUP);
-  return py;
 }
 
 async function loadModule(py, module, progress) {
   var entry = Object.values(lock.packages).find(function (p) { return p.imports.indexOf(module) >= 0; });
   if (!entry) throw new Error("nnlib needs the Python module " + module + ", which this site does not serve.");
+  if (loaded.indexOf(entry.name) >= 0) throw new Error("Python still cannot import " + module + ".");
+  loaded.push(entry.name);
   progress("loading " + entry.name + "...");
-  await py.loadPackage(entry.name, {messageCallback: function () {}});
+  if (DATA_ONLY.indexOf(entry.name) >= 0) await installWheel(py, entry);
+  else await py.loadPackage(entry.name, {messageCallback: function () {}});
+  mark(entry.name);
 }
+var loaded = [];
 
 async function answer(message) {
   var progress = function (text) { self.postMessage({id: message.id, progress: text}); };
@@ -82,6 +104,7 @@ async function answer(message) {
       var png = out.toJs();
       out.destroy();
       var buffer = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength);
+      if (!self.timings["first frame"]) mark("first frame");
       self.postMessage({id: message.id, png: buffer, ms: performance.now() - t0}, [buffer]);
       return;
     }

@@ -149,3 +149,28 @@ print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_digits_are_the_same_numbers_without_scikit_learn():
+    """The worker unpacks scikit-learn's wheel for its digits file but cannot import it (no scipy)."""
+    from nnlib.data import load_digits
+
+    split = load_digits(seed=0)
+    code = """
+import sys
+class NoScipy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoScipy())
+import numpy as np
+from nnlib.data import load_digits
+split = load_digits(seed=0)
+assert "sklearn.datasets" not in sys.modules
+np.save(sys.stdout.buffer, np.hstack([split.X_train, split.Y_train]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stderr.decode()
+    import io
+    got = np.load(io.BytesIO(out.stdout))
+    assert np.array_equal(got, np.hstack([split.X_train, split.Y_train]))
