@@ -110,7 +110,7 @@ def to_html(figure, element_id=None):
 _JS = """(function(){var root=document.getElementById("ELEMENT_ID");if(!root)return;
 var frames=JSON.parse(root.querySelector("script.nnlib-frames").textContent);
 var img=root.querySelector("img.nnlib-frame"),status=root.querySelector(".nnlib-status");
-var inputs=[].slice.call(root.querySelectorAll("[data-control]")),seq=0,busy=false,want=null,blob=null;
+var inputs=[].slice.call(root.querySelectorAll("[data-control]")),seq=0,busy=false,want=null,blob=null,progress="";
 function fmt(v){return typeof v==="number"?String(+v.toPrecision(6)):String(v);}
 function read(){var values={},key=[];inputs.forEach(function(el){var name=el.getAttribute("data-control"),i=null;
 if(el.tagName==="SELECT"){values[name]=JSON.parse(el.getAttribute("data-options"))[+el.value];
@@ -121,10 +121,10 @@ key.push(i);});return {values:values,key:key.indexOf(null)<0?key.join("_"):null}
 function waiting(on){img.style.opacity=on?"0.55":"";if(on)root.setAttribute("aria-busy","true");else root.removeAttribute("aria-busy");}
 function show(){var r=read();seq++;if(r.key!==null&&frames[r.key]){want=null;waiting(false);img.src=frames[r.key];
 root.setAttribute("data-key",r.key);status.textContent="";return;}
-want={seq:seq,values:r.values};waiting(true);if(!busy)next();}
+want={seq:seq,values:r.values};waiting(true);if(busy)status.textContent=progress;else next();}
 function next(){var job=want;want=null;if(!job)return;busy=true;
-window.nnlibLive(root,job.values,function(text){if(job.seq===seq)status.textContent=text;},
-function(error,png,ms){busy=false;if(job.seq===seq){waiting(false);if(error){status.textContent=error;}else{
+window.nnlibLive(root,job.values,function(text){progress=text;if(job.seq===seq)status.textContent=text;},
+function(error,png,ms){busy=false;progress="";if(job.seq===seq){waiting(false);if(error){status.textContent=error;}else{
 if(blob)URL.revokeObjectURL(blob);blob=URL.createObjectURL(new Blob([png],{type:"image/png"}));img.src=blob;
 root.setAttribute("data-key","live");status.textContent="computed in your browser ("+Math.round(ms)+" ms)";}}next();});}
 inputs.forEach(function(el){el.addEventListener("input",show);el.addEventListener("change",show);});})();"""
