@@ -195,8 +195,13 @@ CHANGE_CONTROL = r"""async (i) => {
           changed: before !== snapshot(), label: (c.getAttribute('aria-label') || c.name || c.id || ''),
           startedPython: /^starting Python/.test(status)};
   if (live) {  // back to the precomputed value, so the next control starts on the grid
+    const loaded = () => Promise.race([new Promise(r => setTimeout(r, 10000)), Promise.all(
+      [...fig.querySelectorAll('img')].map(im => im.complete ? null : new Promise(r => {
+        im.addEventListener('load', r); im.addEventListener('error', r); })))]);
+    await loaded();  // a frame still loading would be aborted (a failed request) by the next src
     c.value = original;
     c.dispatchEvent(new Event('input', {bubbles: true}));
+    await loaded();
   }
   return result;
 }"""
