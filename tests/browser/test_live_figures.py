@@ -12,9 +12,12 @@ another host blocked.
 Tolerance: Pyodide's matplotlib is 3.8.4, the desktop's 3.11, and their text metrics differ, so
 the layout engine places the axes a pixel or two apart and no frame is equal pixel for pixel.
 Both frames are averaged over 8 x 8 pixel blocks; the mean absolute difference of the blocks must
-stay below MEAN_TOLERANCE (on a 0-255 scale; measured 4.4 for the Neurons figure), and the frame
-must be nearer to the desktop frame for the reader's values than to the one for the grid values it
-replaced (so it is the frame for those values, not an old one).
+stay below MEAN_TOLERANCE (on a 0-255 scale; measured 0.4 to 5.5 over the nine figures). And over
+the blocks that the change of value redraws on the desktop (desktop frames for the new and the old
+values differing by more than 8), the frame must be nearer to desktop's frame for the new values
+than to the one it replaced: it is the frame for those values, not an old one. (Measured: 4.1 to
+20.8 against 10.7 to 65.4; the margin is smallest where the change redraws mostly text, whose
+placement differs between the two matplotlib versions: forward_pass_explorer, 20.8 against 22.8.)
 """
 from __future__ import annotations
 
@@ -89,15 +92,20 @@ def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -
             "key": root.get_attribute("data-key"), "status": root.locator(".nnlib-status").text_content()}
 
 
-def check_frame(page, root_selector: str, figure: str, before_values: dict) -> tuple[float, float]:
-    """Mean block difference of the shown frame to desktop nnlib's for the same values, and to the
-    desktop frame of ``before_values``."""
+def check_frame(page, root_selector: str, figure: str, before_values: dict) -> tuple[float, float, float]:
+    """(mean block difference of the shown frame to desktop nnlib's frame for the same values; then,
+    over the blocks where desktop's frames for the new and the old values differ, the mean
+    difference to the new one and to the old one)."""
     values = current_values(page, root_selector)
     web = blocks(shown_png(page, root_selector))
     desktop = blocks(live_png(figure, {}, values))
     old = blocks(live_png(figure, {}, before_values))
     assert web.shape == desktop.shape, f"{figure}: frame size {web.shape} != desktop {desktop.shape}"
-    return float(np.abs(web - desktop).mean()), float(np.abs(web - old).mean())
+    changed = np.abs(desktop - old).mean(axis=2) > 8  # the blocks the change of value redraws
+    assert changed.any(), f"{figure}: the two values draw the same frame on the desktop"
+    to_new = np.abs(web - desktop).mean(axis=2)[changed].mean()
+    to_old = np.abs(web - old).mean(axis=2)[changed].mean()
+    return float(np.abs(web - desktop).mean()), float(to_new), float(to_old)
 
 
 @pytest.fixture(scope="module")
@@ -131,8 +139,8 @@ def test_an_old_fixed_control_draws_in_the_page_like_desktop_nnlib(guarded, book
     assert result["statuses"][0].startswith("starting Python"), result
     assert result["key"] == "live" and result["status"].startswith("computed in your browser"), result
     assert page.locator(sel + " output[for$='-w2']").text_content() == "0.3"
-    near, far = check_frame(page, sel, "neuron_playground", before)
-    assert near < MEAN_TOLERANCE and near < far, (near, far)
+    mean, to_new, to_old = check_frame(page, sel, "neuron_playground", before)
+    assert mean < MEAN_TOLERANCE and to_new < to_old, (mean, to_new, to_old)
 
     # a second off-grid value is a redraw (no "starting" again), and the grid is still instant
     again = move_off_grid_and_wait(page, sel, "w2", "0.4")
@@ -157,8 +165,9 @@ def test_every_figure_draws_off_grid_values_in_the_page(guarded, book_url, figur
     assert before[control] != float(value)
     result = move_off_grid_and_wait(page, sel, control, value)
     assert result["key"] == "live" and result["status"].startswith("computed in your browser"), result
-    near, far = check_frame(page, sel, figure, before)
+    mean, to_new, to_old = check_frame(page, sel, figure, before)
     print(f"{figure}: {control}={value} in {result['seconds']:.1f} s; mean block difference to desktop "
-          f"{near:.1f}/255 (to the frame it replaced {far:.1f})")
-    assert near < MEAN_TOLERANCE and near < far, (figure, near, far)
+          f"{mean:.1f}/255; where the value changes the frame, {to_new:.1f} to desktop's frame for it and "
+          f"{to_old:.1f} to the one it replaced")
+    assert mean < MEAN_TOLERANCE and to_new < to_old, (figure, mean, to_new, to_old)
     page.close()
