@@ -6,6 +6,7 @@ import numpy as np
 from ..activations import ACTIVATIONS, get_activation
 from .controls import Choice, Slider
 from .figure import InteractiveFigure
+from .registry import figure_factory
 
 # Where |f'(z)| is below this fraction of its largest value and fades towards 0 further out,
 # the curve is saturated; where f'(z) is exactly 0 it is flat. Both are shaded.
@@ -98,6 +99,7 @@ def _update(art, z, activation, z_max):
     art["readout"].set_text(f"z = {z:.2f}\nf(z) = {state['f_z']:.3f}\nf'(z) = {state['prime_z']:.3f}")
 
 
+@figure_factory
 def activation_explorer(activation="sigmoid", z=0.0, z_max=6.0):
     """Figure for the activations chapter: f and f' side by side, flat and saturated regions shaded.
 

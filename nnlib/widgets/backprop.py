@@ -8,6 +8,7 @@ from ..gradcheck import check_gradients
 from .controls import Slider
 from .diagram import draw_diagram, update_diagram, vec
 from .figure import InteractiveFigure
+from .registry import figure_factory
 
 STEP_TITLES = [
     ("input", "a⁰ = x"),
@@ -114,6 +115,7 @@ def _update(art, step, x1, x2):
     art["text"].set_text("\n".join(step_lines(state, step)))
 
 
+@figure_factory
 def backprop_stepper(step=0, x1=0.5, x2=0.8):
     """Figure for the backprop chapter: step through the forward then the backward pass.
 

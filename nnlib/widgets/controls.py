@@ -16,6 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def _decimals(x):
+    """Digits after the point in the shortest repr of ``x``: 0.1 -> 1, 0.05 -> 2, 3 -> 0."""
+    text = repr(float(x))
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return max(0, len(mantissa.split(".")[1].rstrip("0")) - int(exponent))
+    return len(text.split(".")[1].rstrip("0"))
+
+
 @dataclass
 class Slider:
     """A numeric control.
@@ -50,6 +59,23 @@ class Slider:
     def static_values(self):
         return [self.default] if self.static is None else sorted(set(self.static) | {self.default})
 
+    def values(self):
+        """Every value the slider offers: ``min`` to ``max`` by ``step``, each as :meth:`snap` gives it."""
+        count = int(round((self.max - self.min) / self.step)) + 1
+        return [self.snap(self.min + k * self.step) for k in range(count)]
+
+    def snap(self, value):
+        """``value`` moved into [min, max] and onto the slider's steps, printed as a person would type it.
+
+        0.30000000000000004 (a browser's or a float sum's 0.3) becomes 0.3: rounded to the
+        decimals of ``min`` and ``step``; an integer slider gives an int.
+        """
+        value = min(max(float(value), self.min), self.max)
+        value = self.min + round((value - self.min) / self.step) * self.step
+        if self.is_int:
+            return int(round(value))
+        return round(min(value, self.max), max(_decimals(self.min), _decimals(self.step)))
+
 
 @dataclass
 class Choice:
@@ -71,6 +97,13 @@ class Choice:
             self.default = self.options[0]
         if self.default not in self.options:
             raise ValueError(f"default must be one of {self.options}, got {self.default!r}")
+
+    def snap(self, value):
+        """``value`` itself if it is one of the options (a ValueError otherwise)."""
+        for option in self.options:
+            if option == value:
+                return option
+        raise ValueError(f"{self.name} must be one of {self.options}, got {value!r}")
 
     def static_values(self):
         if self.static is True:

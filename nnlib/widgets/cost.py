@@ -12,6 +12,7 @@ from ..descent import classify_path, gradient_descent, zigzag_fraction
 from . import tiny_model as tm
 from .controls import Slider
 from .figure import InteractiveFigure
+from .registry import figure_factory
 from .tiny_model import B_RANGE, W_RANGE, tiny_model  # noqa: F401  (tiny_model: the name chapters used)
 
 #: The small dataset: inputs x and targets y, shape (5, 1) each.
@@ -80,6 +81,7 @@ def _landscape_update(art, w, b):
     art["fit"].set_data(xs, w * xs + b)
 
 
+@figure_factory
 def cost_landscape(w=-0.5, b=0.0):
     """Figure for the cost chapter: move (w, b) over the cost contours; see C and the gradient.
 
@@ -120,6 +122,7 @@ def _descent_update(art, eta, w0, b0, n_steps):
     art["ax_cost"].set_xlim(0, n_steps)
 
 
+@figure_factory
 def descent_path(eta=0.3, w0=-1.0, b0=0.0, n_steps=30):
     """Figure for the cost chapter: gradient descent's path and cost for a learning rate.
 

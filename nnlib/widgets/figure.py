@@ -44,6 +44,10 @@ class InteractiveFigure:
     update: object
     figsize: tuple = (8.6, 4.0)
     alt: str = ""
+    #: The registered function that made this figure and its arguments as JSON (see
+    #: :mod:`~nnlib.widgets.registry`); the HTML book's worker rebuilds the figure from them.
+    factory: str = field(default=None, init=False)
+    factory_kwargs: dict = field(default=None, init=False)
     _canvas: object = field(default=None, init=False, repr=False)
     _widget: object = field(default=None, init=False, repr=False)
 
@@ -81,6 +85,14 @@ class InteractiveFigure:
         self._canvas.draw(-1 if self._drawn is None else level)
         self._drawn = dict(self.values)
         return fig
+
+    def snap(self, values):
+        """``values`` with each control's value put on its range and steps (see ``Slider.snap``)."""
+        controls = {c.name: c for c in self.controls}
+        unknown = set(values) - set(controls)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; {self.name} has {sorted(controls)}")
+        return {name: controls[name].snap(value) for name, value in values.items()}
 
     def png(self, dpi=DPI, colors=None, **values):
         """PNG bytes of the figure for the given control values (others unchanged).

@@ -7,6 +7,7 @@ from ..activations import get_activation
 from ..network import Network
 from .controls import Choice, Slider
 from .figure import InteractiveFigure
+from .registry import figure_factory
 
 ACTIVATION_OPTIONS = ["sigmoid", "step", "tanh", "relu"]
 _GRID = np.linspace(-2, 2, 61)
@@ -71,6 +72,7 @@ def _update(art, x1, x2, w1, w2, b, activation):
                          f"a = {activation}(z)\n  = {state['a']:.3f}")
 
 
+@figure_factory
 def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
     """Figure for the neurons chapter: two inputs, two weights, a bias and an activation.
 

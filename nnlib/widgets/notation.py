@@ -7,6 +7,7 @@ from ..examples import small_network
 from .controls import Slider
 from .diagram import draw_diagram, update_diagram, vec
 from .figure import InteractiveFigure
+from .registry import figure_factory
 
 
 @lru_cache(maxsize=128)
@@ -49,6 +50,7 @@ def _update(art, x1, x2, w11):
     art["text"].set_text(matrix_text(state["net"], state["trace"]))
 
 
+@figure_factory
 def forward_pass_explorer(x1=0.5, x2=0.8, w11=0.1):
     """Figure for the notation chapter: change the inputs (and w^1_11) and watch the values flow.
 

@@ -6,6 +6,7 @@ import numpy as np
 from ..sgd import sgd_step
 from .controls import Slider
 from .figure import InteractiveFigure
+from .registry import figure_factory
 from .tiny_model import draw_contours, tiny_model
 
 N_EXAMPLES = 64
@@ -82,6 +83,7 @@ def _update(art, batch_size, eta):
         line.set_data(x, run["costs"])
 
 
+@figure_factory
 def sgd_vs_full_batch(batch_size=4, eta=0.3):
     """Figure for the SGD chapter: mini-batch against full-batch descent on the same cost surface.
 

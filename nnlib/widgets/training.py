@@ -13,6 +13,7 @@ from ..network import Network
 from ..sgd import train
 from .controls import Choice, Slider
 from .figure import InteractiveFigure
+from .registry import figure_factory
 
 DATASETS = ["xor", "moons", "circles", "spirals"]
 BATCH_SIZE = 10
@@ -116,6 +117,7 @@ def _playground_update(art, epoch, dataset, hidden, eta, max_epochs):
     art["dot"].set_data([epoch], [state["cost"][-1]])
 
 
+@figure_factory
 def training_playground(dataset="moons", hidden=8, eta=2.0, epoch=100, max_epochs=300):
     """Figure for the last chapter: train a small network on a 2-D dataset and watch it learn.
 
@@ -216,6 +218,7 @@ def _digits_update(art, epoch, hidden, eta, max_epochs):
     art["image"].set_data(mosaic)
 
 
+@figure_factory
 def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
     """Figure for the last chapter: a 64-30-10 network learning the 8x8 digits.
 

@@ -167,9 +167,21 @@ CHANGE_CONTROL = r"""async (i) => {
                          '#' + fig.innerHTML.length + '#' + fig.textContent;
   const before = snapshot();
   const beforeImgs = [...fig.querySelectorAll('img')].map(im => im.src).join('|');
+  // An nnlib figure (nnlib/widgets/export.py) shows precomputed frames for the values in data-grid
+  // (option[data-frame]) at once and computes the others with Python in the page, which takes
+  // seconds (tests/browser/test_live_figures.py checks those frames): move to another grid value
+  // when there is one; otherwise the figure reacts by computing (aria-busy, the frame dimmed, and
+  // "starting Python..." the first time).
+  const original = c.value, live = c.closest('.nnlib-figure');
+  const grid = live && c.tagName !== 'SELECT' ? JSON.parse(c.getAttribute('data-grid') || '[]')
+    .filter(g => Math.abs(g - parseFloat(c.value)) > 1e-9) : [];
+  const frames = live && c.tagName === 'SELECT' ? [...c.options]
+    .filter(o => o.hasAttribute('data-frame') && o.index !== c.selectedIndex) : [];
   if (c.tagName === 'SELECT') {
     if (c.options.length < 2) return {skipped: 'select with one option'};
-    c.selectedIndex = (c.selectedIndex + 1) % c.options.length;
+    c.selectedIndex = frames.length ? frames[0].index : (c.selectedIndex + 1) % c.options.length;
+  } else if (grid.length) {
+    c.value = String(grid[0]);
   } else {
     const min = parseFloat(c.min || '0'), max = parseFloat(c.max || '100');
     const v = parseFloat(c.value);
@@ -179,8 +191,20 @@ CHANGE_CONTROL = r"""async (i) => {
   c.dispatchEvent(new Event('change', {bubbles: true}));
   await new Promise(r => setTimeout(r, 300));
   const afterImgs = [...fig.querySelectorAll('img')].map(im => im.src).join('|');
-  return {hasImg: beforeImgs.length > 0, imgChanged: beforeImgs !== afterImgs,
-          changed: before !== snapshot(), label: (c.getAttribute('aria-label') || c.name || c.id || '')};
+  const status = live ? live.querySelector('.nnlib-status').textContent : '';
+  const result = {hasImg: beforeImgs.length > 0, imgChanged: beforeImgs !== afterImgs,
+          changed: before !== snapshot(), label: (c.getAttribute('aria-label') || c.name || c.id || ''),
+          computing: /^starting Python/.test(status) || (live && live.getAttribute('aria-busy') === 'true')};
+  if (live) {  // back to the precomputed value, so the next control starts on the grid
+    const loaded = () => Promise.race([new Promise(r => setTimeout(r, 10000)), Promise.all(
+      [...fig.querySelectorAll('img')].map(im => im.complete ? null : new Promise(r => {
+        im.addEventListener('load', r); im.addEventListener('error', r); })))]);
+    await loaded();  // a frame still loading would be aborted (a failed request) by the next src
+    c.value = original;
+    c.dispatchEvent(new Event('input', {bubbles: true}));
+    await loaded();
+  }
+  return result;
 }"""
 
 
@@ -208,7 +232,7 @@ def test_page(open_page, rel):
         result = page.evaluate(CHANGE_CONTROL, i)
         if "skipped" in result:
             continue
-        reacted = result["imgChanged"] if result["hasImg"] else result["changed"]
+        reacted = result["imgChanged"] or result["computing"] if result["hasImg"] else result["changed"]
         if not reacted:
             problems.append(f"interactive control #{i} {result['label']!r} changed but its figure did not")
 

@@ -182,15 +182,14 @@ def test_html_export_is_self_contained_and_holds_every_frame():
     assert base64.b64decode(frames["0_0_0"][len(prefix):]).startswith(b"\x89PNG")
 
 
-def test_fixed_controls_are_shown_as_text_not_as_disabled_sliders():
+def test_every_control_is_live_labelled_and_announced():
+    """No control is fixed or greyed out in the HTML book any more (issue 14, part 2)."""
     page = widgets.neuron_playground().to_html(element_id="np-test")
-    assert "disabled" not in page
-    fixed = re.search(r'<p class="nnlib-fixed"[^>]*>(.*?)</p>', page).group(1)
-    assert "running notebook" in fixed and "x1 = 0.5" in fixed and "w2 = -1" in fixed
-    # every moving control has a visible label tied to it, and its value is announced
-    for name in ("w1", "b", "activation"):
+    assert "disabled" not in page and "nnlib-fixed" not in page and "Fixed on this page" not in page
+    for name in ("x1", "x2", "w1", "w2", "b", "activation"):
         assert f'<label for="np-test-{name}">' in page and f'id="np-test-{name}"' in page
-    assert 'aria-valuetext="1"' in page
+    assert 'aria-valuetext="-1"' in page  # w2's value is announced
+    assert 'role="status" aria-live="polite"' in page
 
 
 def test_a_redraw_naming_an_unknown_layer_fails_when_the_figure_is_built():
@@ -204,7 +203,7 @@ def test_no_figure_module_imports_another_figure_module():
     import ast
     import pathlib
 
-    shared = {"controls", "figure", "drawing", "export", "diagram", "tiny_model"}
+    shared = {"controls", "figure", "drawing", "export", "diagram", "tiny_model", "registry"}
     folder = pathlib.Path(widgets.__file__).parent
     for path in folder.glob("*.py"):
         if path.stem in shared | {"__init__"}:

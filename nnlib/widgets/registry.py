@@ -1,0 +1,74 @@
+"""Figures by name: the page's Python rebuilds the very figure the book shows.
+
+Every public figure function (``neuron_playground``, ``descent_path``, ...) is decorated with
+:func:`figure_factory`. The decorator registers the function under its name in :data:`FACTORIES`
+and records, on each figure it returns, that name (``figure.factory``) and the arguments it was
+called with as plain JSON (``figure.factory_kwargs``, ``None`` when an argument is not JSON).
+
+The static HTML of a figure carries both (:mod:`~nnlib.widgets.export`), so when a reader of the
+HTML book moves a control to a value that has no precomputed frame, the page's Web Worker runs
+nnlib in Pyodide and calls :func:`live_png` with them: the same function builds the same figure,
+and draws it for the reader's values.
+
+>>> from nnlib.widgets import neuron_playground
+>>> fig = neuron_playground(w2=0.5)
+>>> fig.factory, fig.factory_kwargs
+('neuron_playground', {'w2': 0.5})
+>>> build(fig.factory, fig.factory_kwargs).values == fig.values
+True
+"""
+import functools
+import inspect
+import json
+
+#: name -> the decorated figure function.
+FACTORIES = {}
+
+
+def _as_json(arguments):
+    """``arguments`` as JSON data, or None when a value would not come back equal from JSON."""
+    try:
+        data = json.loads(json.dumps(arguments))
+    except (TypeError, ValueError):
+        return None
+    return data if data == arguments else None
+
+
+def figure_factory(function):
+    """Decorator: register a figure function and record how each figure it returns was made."""
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def factory(*args, **kwargs):
+        figure = function(*args, **kwargs)
+        figure.factory = function.__name__
+        figure.factory_kwargs = _as_json(dict(signature.bind(*args, **kwargs).arguments))
+        return figure
+
+    FACTORIES[function.__name__] = factory
+    return factory
+
+
+def build(name, kwargs=None):
+    """The figure ``FACTORIES[name](**kwargs)``; a ValueError names the figures there are."""
+    if name not in FACTORIES:
+        raise ValueError(f"no figure {name!r}; the figures are {sorted(FACTORIES)}")
+    return FACTORIES[name](**(kwargs or {}))
+
+
+_LIVE = {}  # (name, kwargs as JSON) -> figure, reused across frames as a notebook reuses it
+
+
+def live_png(name, kwargs, values):
+    """PNG bytes of figure ``name`` (built with ``kwargs``) for the control ``values``.
+
+    What the HTML book's worker computes for a value off the precomputed grid. ``values`` may
+    name any of the figure's controls; each is snapped to its control's range and step first
+    (:meth:`~nnlib.widgets.figure.InteractiveFigure.snap`), so a slider's 0.30000000000000004
+    draws as 0.3. The figure is built once per ``(name, kwargs)`` and kept.
+    """
+    key = (name, json.dumps(kwargs or {}, sort_keys=True))
+    figure = _LIVE.get(key)
+    if figure is None:
+        figure = _LIVE[key] = build(name, kwargs)
+    return figure.png(**figure.snap(values))

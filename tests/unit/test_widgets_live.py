@@ -1,0 +1,176 @@
+"""Every control of the HTML book's figures is live (issue 14, part 2), seen from Python.
+
+The static export gives every control its whole range, maps the precomputed grid onto it, and
+tells the page which registered figure function to call for the other values; the registry
+rebuilds that figure (the page's worker runs the same code in Pyodide, without scipy).
+The browser side is tested in tests/browser/test_live_figures.py.
+"""
+import html
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy.special import expit
+
+from nnlib import widgets
+from nnlib.activations import _numpy_expit
+from nnlib.widgets import export, registry
+from nnlib.widgets.controls import Choice, Slider
+
+FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
+           "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
+
+
+# ---- the registry -------------------------------------------------------------------------
+
+def test_every_figure_function_is_registered_under_its_name():
+    assert sorted(registry.FACTORIES) == sorted(FIGURES)
+    for name in FIGURES:
+        figure = getattr(widgets, name)()
+        assert figure.factory == name and figure.factory_kwargs == {}
+
+
+def test_a_figure_records_its_arguments_and_is_rebuilt_from_them():
+    figure = widgets.descent_path(0.5, n_steps=40)
+    assert figure.factory_kwargs == {"eta": 0.5, "n_steps": 40}
+    again = registry.build(figure.factory, json.loads(json.dumps(figure.factory_kwargs)))
+    assert again.values == figure.values
+    assert again.png(w0=0.3) == figure.png(w0=0.3)
+
+
+def test_arguments_that_are_not_json_leave_the_figure_without_live_values():
+    figure = widgets.neuron_playground(w1=np.float32(0.5))  # not JSON: no live values, still a figure
+    assert figure.factory_kwargs is None
+    assert "data-factory=" not in figure.to_html() and figure.png().startswith(b"\x89PNG")
+
+
+def test_unknown_figure_and_unknown_control_are_named():
+    with pytest.raises(ValueError, match="no figure 'neuron'; the figures are"):
+        registry.build("neuron")
+    with pytest.raises(ValueError, match=r"unknown control\(s\) \['w3'\]"):
+        registry.live_png("neuron_playground", {}, {"w3": 1.0})
+
+
+def test_live_png_is_the_frame_the_figure_draws_for_those_values():
+    fresh = widgets.neuron_playground()
+    assert registry.live_png("neuron_playground", {}, {"w2": 0.30000000000000004, "x1": -1.3}) == \
+        fresh.png(w2=0.3, x1=-1.3)
+
+
+# ---- snapping a browser's value onto the slider ---------------------------------------------
+
+def test_slider_snap_rounds_to_the_step_and_clamps():
+    s = Slider("w", -2.0, 2.0, 0.1, 0.5)
+    assert s.snap(0.30000000000000004) == 0.3 and s.snap(-0.04) == 0.0 and s.snap(7) == 2.0
+    assert Slider("eta", 0.01, 1.2, 0.01, 0.3).snap(0.07) == 0.07
+    n = Slider("n", 1, 100, 1, 30)
+    assert n.snap(41.6) == 42 and isinstance(n.snap(41.6), int)
+    assert Slider("e", 0, 300, 5, 100).snap(137) == 135
+    with pytest.raises(ValueError):
+        Choice("f", ["a", "b"]).snap("c")
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_precomputed_value_is_a_value_the_slider_can_take(name):
+    for c in getattr(widgets, name)().controls:
+        if isinstance(c, Slider):
+            offered = c.values()
+            assert offered[0] == c.min and np.isclose(offered[-1], c.max)
+            for v in c.static_values():
+                assert any(np.isclose(v, o) for o in offered), f"{name}.{c.name}: {v} is not on the slider"
+
+
+# ---- the HTML -------------------------------------------------------------------------------
+
+def _inputs(page):
+    return re.findall(r"<(input|select)\b([^>]*)>", page)
+
+
+def _attr(attrs, name):
+    m = re.search(rf'\b{name}="([^"]*)"', attrs)
+    return html.unescape(m.group(1)) if m else None
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_control_covers_its_whole_range_and_marks_the_grid(name):
+    figure = getattr(widgets, name)()
+    page = "".join(export._control_html(c, "f") for c in figure.controls)
+    found = _inputs(page)
+    assert len(found) == len(figure.controls) and "disabled" not in page
+    for (tag, attrs), c in zip(found, figure.controls):
+        assert _attr(attrs, "data-control") == c.name
+        if isinstance(c, Slider):
+            assert tag == "input" and float(_attr(attrs, "min")) == c.min and float(_attr(attrs, "max")) == c.max
+            assert float(_attr(attrs, "step")) == c.step and float(_attr(attrs, "value")) == c.default
+            assert json.loads(_attr(attrs, "data-grid")) == c.static_values()
+        else:
+            assert json.loads(_attr(attrs, "data-options")) == list(c.options)
+            options = re.findall(r'<option value="(\d+)"( data-frame="(\d+)")?', page.split(f'data-control="{c.name}"')[1])
+            assert [int(v) for v, _, _ in options] == list(range(len(c.options)))
+            grid = c.static_values()
+            assert [int(f) if f else None for _, _, f in options] == \
+                [grid.index(o) if o in grid else None for o in c.options]
+
+
+def test_the_figure_tells_the_page_how_to_rebuild_it():
+    page = widgets.descent_path(eta=0.5).to_html(element_id="dp")
+    assert 'data-factory="descent_path"' in page
+    assert json.loads(html.unescape(re.search(r'data-kwargs="([^"]*)"', page).group(1))) == {"eta": 0.5}
+    assert export.WORKER_PATH in page and "starting Python..." in page
+    assert "data-content_root" in page  # where the page finds the site's root (and the worker)
+
+
+# ---- nnlib without scipy (the worker's Python) -----------------------------------------------
+
+def test_numpy_expit_agrees_with_scipy():
+    z = np.concatenate([np.linspace(-800, 800, 20001), [0.0, -0.0, 1e-300, 36.7, -36.7]])
+    assert np.max(np.abs(_numpy_expit(z) - expit(z))) <= 2.3e-16
+    assert np.isclose(float(_numpy_expit(0.0)), 0.5) and isinstance(_numpy_expit(0.5), np.float64)
+
+
+def test_nnlib_draws_a_figure_without_scipy():
+    """The figure worker loads no scipy (it would cost about 2 s of the first live frame)."""
+    code = """
+import sys
+class NoScipy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoScipy())
+from nnlib import activations
+from nnlib.widgets.registry import live_png
+assert activations.expit is activations._numpy_expit
+png = live_png("neuron_playground", {}, {"w2": 0.3})
+assert png.startswith(b"\\x89PNG") and "scipy" not in sys.modules
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_digits_are_the_same_numbers_without_scikit_learn():
+    """The worker unpacks scikit-learn's wheel for its digits file but cannot import it (no scipy)."""
+    from nnlib.data import load_digits
+
+    split = load_digits(seed=0)
+    code = """
+import sys
+class NoScipy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoScipy())
+import numpy as np
+from nnlib.data import load_digits
+split = load_digits(seed=0)
+assert "sklearn.datasets" not in sys.modules
+np.save(sys.stdout.buffer, np.hstack([split.X_train, split.Y_train]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stderr.decode()
+    import io
+    got = np.load(io.BytesIO(out.stdout))
+    assert np.array_equal(got, np.hstack([split.X_train, split.Y_train]))
