@@ -103,6 +103,17 @@ def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official
     assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", config)
 
 
+def test_the_site_registers_no_service_worker(lite_site):
+    """JupyterLite's service worker only serves the kernel's view of the browser's files (and
+    input()), which no notebook of the book uses. With a registered worker the kernel mounts that
+    drive and changes into the notebook's folder through it: whenever the worker does not answer
+    (not yet in control of the page, or blocked, as Playwright blocks it), every notebook in a
+    folder (the assignments) never gets a ready kernel. So the site registers none."""
+    config = json.loads((lite_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    assert "@jupyterlite/application-extension:service-worker-manager" in config[
+        "disabledExtensions"]
+
+
 def _carrier() -> Path:
     name, version, sha = build.COMPILED_SOURCE
     found = [p for p in (CACHE / "compiled").glob("*.whl") if _sha256(p) == sha]
