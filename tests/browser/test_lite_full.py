@@ -3,7 +3,7 @@
 For each chapter and each assignment's student notebook: open it in the book's JupyterLite site
 with every request to another host blocked, run all cells, require that each ran and none raised,
 then move a slider of every live figure and require that its image changes. Runs only with
-LITE_FULL=1 (about 2 minutes a notebook on a busy 2-core machine); `make test` runs the fast subset
+LITE_FULL=1 (8 to 10 minutes for all 16 on a shared 2-core machine); `make test` runs the fast subset
 in test_lite.py.
 """
 from __future__ import annotations
