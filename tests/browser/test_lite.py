@@ -99,6 +99,11 @@ def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official
         "@jupyterlite/pyodide-kernel-extension:kernel"]
     assert settings["pyodideUrl"] == "./static/pyodide/pyodide.js"
     assert settings["disablePyPIFallback"] is True
+    # The kernel's own packages load in one batch while Pyodide starts (loadPyodideOptions), not
+    # one by one after it; a name the lock lacks would stop every kernel from starting.
+    preload = settings["loadPyodideOptions"]["packages"]
+    assert {"micropip", "ipython", "comm"} <= set(preload)
+    assert all(name in lock["packages"] for name in preload), preload
     assert all(url.startswith("./") for url in settings["pipliteUrls"])
     assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", config)
 
