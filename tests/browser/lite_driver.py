@@ -86,8 +86,29 @@ class LiteGuard:
     def attach(self, context):
         context.route("**/*", self.handle)
         # Web Workers' requests (the Pyodide kernel runs in one) are routed through the context
-        # as well; the service worker JupyterLite registers is blocked so it cannot bypass routing.
+        # as well. The site registers no service worker (book/lite/jupyter-lite.json disables
+        # JupyterLite's service-worker manager); blocking them here makes sure none could
+        # answer a request outside the routing.
         return self
+
+
+class KernelLog:
+    """The page's console messages (the kernel's Web Worker logs there too: "Loading numpy",
+    Pyodide's errors), with the seconds since the page opened, for failure messages."""
+
+    def __init__(self, page):
+        self.t0 = time.perf_counter()
+        self.lines: list[str] = []
+        page.on("console", lambda m: self.lines.append(
+            f"[{time.perf_counter() - self.t0:6.1f}s] {m.type}: {m.text[:300]}"))
+        page.on("pageerror", lambda e: self.lines.append(
+            f"[{time.perf_counter() - self.t0:6.1f}s] page error: {str(e)[:300]}"))
+
+    def tail(self, n: int = 25) -> str:
+        # JupyterLab's own start-up chatter (module versions) says nothing about the kernel.
+        lines = [line for line in self.lines if "shared singleton module" not in line
+                 and "shared module" not in line and "Available versions" not in line]
+        return "\n".join(lines[-n:])
 
 
 def new_context(browser, base_url: str):
@@ -100,9 +121,27 @@ def lite_url(base_url: str, notebook: str) -> str:
     return f"{base_url}lite/notebooks/index.html?path={notebook}"
 
 
-def wait_kernel(page, timeout_ms: int = 180_000) -> float:
+# What the notebook's session says about its kernel, for failure messages.
+KERNEL_STATE = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const s = w && w.sessionContext;
+  const k = s && s.session && s.session.kernel;
+  return {widget: w ? w.title.label : null, kernel: k ? k.name : null,
+          connection: k ? k.connectionStatus : null, status: s ? s.kernelDisplayStatus : null};
+}"""
+
+
+def wait_kernel(page, timeout_ms: int = 180_000, log: KernelLog | None = None) -> float:
+    """Wait until the notebook's kernel is connected and idle (polled in the page, so it returns
+    as soon as it is); return the seconds waited. On timeout, fail with the kernel's state and the
+    last console lines (`log`), which say how far Pyodide got."""
     t0 = time.perf_counter()
-    page.wait_for_function(KERNEL_IDLE, timeout=timeout_ms, polling=100)
+    try:
+        page.wait_for_function(KERNEL_IDLE, timeout=timeout_ms, polling=100)
+    except Exception as error:  # playwright's TimeoutError
+        state = page.evaluate(KERNEL_STATE)
+        raise AssertionError(f"kernel not ready in {timeout_ms / 1000:.0f} s: {state}\n"
+                             + (log.tail() if log else "")) from error
     return time.perf_counter() - t0
 
 

@@ -99,8 +99,24 @@ def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official
         "@jupyterlite/pyodide-kernel-extension:kernel"]
     assert settings["pyodideUrl"] == "./static/pyodide/pyodide.js"
     assert settings["disablePyPIFallback"] is True
+    # The kernel's own packages load in one batch while Pyodide starts (loadPyodideOptions), not
+    # one by one after it; a name the lock lacks would stop every kernel from starting.
+    preload = settings["loadPyodideOptions"]["packages"]
+    assert {"micropip", "ipython", "comm"} <= set(preload)
+    assert all(name in lock["packages"] for name in preload), preload
     assert all(url.startswith("./") for url in settings["pipliteUrls"])
     assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", config)
+
+
+def test_the_site_registers_no_service_worker(lite_site):
+    """JupyterLite's service worker only serves the kernel's view of the browser's files (and
+    input()), which no notebook of the book uses. With a registered worker the kernel mounts that
+    drive and changes into the notebook's folder through it: whenever the worker does not answer
+    (not yet in control of the page, or blocked, as Playwright blocks it), every notebook in a
+    folder (the assignments) never gets a ready kernel. So the site registers none."""
+    config = json.loads((lite_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    assert "@jupyterlite/application-extension:service-worker-manager" in config[
+        "disabledExtensions"]
 
 
 def _carrier() -> Path:
