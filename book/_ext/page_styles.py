@@ -198,7 +198,7 @@ def bundle_site(root: Path, skip: tuple[str, ...] = ("lite/", "_images/")) -> Re
         sources = [_local(m["href"], page, root) for m in links]
         if not links or any(s is None for s in sources):
             continue
-        key = tuple(source for s in sources for source in _sources_of(s, static))
+        key = tuple(source for s in sources for source in bundle_sources(s, static))
         if key not in bundles:
             raw = "\n".join(read_with_imports(s, static.resolve()) for s in key)
             css = purge(raw, words)
@@ -221,7 +221,7 @@ def bundle_site(root: Path, skip: tuple[str, ...] = ("lite/", "_images/")) -> Re
     return report
 
 
-def _sources_of(path: Path, static: Path) -> list[Path]:
+def bundle_sources(path: Path, static: Path) -> list[Path]:
     """[path], or for a bundle of an earlier build (a page Sphinx did not rewrite this time), the
     files it was made from, as its first comment lists them."""
     if not path.name.startswith(BUNDLE_PREFIX):

@@ -129,10 +129,11 @@ STYLES = r"""async (props) => {
 
 def original_links(page_html: str, bundle_href: str) -> str:
     """The page as the build wrote it before page_styles: its original stylesheet links."""
-    bundle = (BOOK_HTML / "_static" / bundle_href.split("_static/")[-1]).read_text()
-    sources = bundle.split("\n", 1)[0][len(page_styles.HEADER):].rsplit("*/", 1)[0].split(",")
+    static = (BOOK_HTML / "_static").resolve()
+    sources = page_styles.bundle_sources(static / bundle_href.split("_static/")[-1], static)
     prefix = bundle_href.split("_static/")[0] + "_static/"
-    links = "".join(f'<link rel="stylesheet" href="{prefix}{s.strip()}" />\n' for s in sources)
+    links = "".join(f'<link rel="stylesheet" href="{prefix}{s.relative_to(static).as_posix()}" />\n'
+                    for s in sources)
     return re.sub(r'<link rel="stylesheet" href="[^"]*book-styles\.[^"]*" />\n?', lambda m: links, page_html, count=1)
 
 

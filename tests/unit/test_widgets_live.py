@@ -125,6 +125,17 @@ def test_the_figure_tells_the_page_how_to_rebuild_it():
 
 # ---- nnlib without scipy (the worker's Python) -----------------------------------------------
 
+# The start of a script run in a fresh Python in which importing scipy fails, as in the worker.
+WITHOUT_SCIPY = """
+import sys
+class NoScipy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoScipy())
+"""
+
+
 def test_numpy_expit_agrees_with_scipy():
     z = np.concatenate([np.linspace(-800, 800, 20001), [0.0, -0.0, 1e-300, 36.7, -36.7]])
     assert np.max(np.abs(_numpy_expit(z) - expit(z))) <= 2.3e-16
@@ -133,13 +144,7 @@ def test_numpy_expit_agrees_with_scipy():
 
 def test_nnlib_draws_a_figure_without_scipy():
     """The figure worker loads no scipy (it would cost about 2 s of the first live frame)."""
-    code = """
-import sys
-class NoScipy:
-    def find_spec(self, name, path=None, target=None):
-        if name == "scipy" or name.startswith("scipy."):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-sys.meta_path.insert(0, NoScipy())
+    code = WITHOUT_SCIPY + """
 from nnlib import activations
 from nnlib.widgets.registry import live_png
 assert activations.expit is activations._numpy_expit
@@ -156,13 +161,7 @@ def test_digits_are_the_same_numbers_without_scikit_learn():
     from nnlib.data import load_digits
 
     split = load_digits(seed=0)
-    code = """
-import sys
-class NoScipy:
-    def find_spec(self, name, path=None, target=None):
-        if name == "scipy" or name.startswith("scipy."):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-sys.meta_path.insert(0, NoScipy())
+    code = WITHOUT_SCIPY + """
 import numpy as np
 from nnlib.data import load_digits
 split = load_digits(seed=0)
