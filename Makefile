@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
         test-grading test-cpus bench bench-lighthouse assignments grade browser vendor clean release test-hub \
-        lite test-lite bench-lite
+        lite test-lite bench-lite instructors
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-hub     end-to-end test on a local JupyterHub (nbgitpuller, git server, Chromium)"
 	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV (sandboxed as root)"
 	@echo "make test-grading  adversarial submissions and sandbox checks (part of make test)"
+	@echo "make instructors  build the instructors' guide (worked solutions) into _build/instructors"
 	@echo "make clean        remove _build (keeps .venv)"
 
 # The virtual environment is rebuilt whenever requirements.txt or pyproject.toml changes.
@@ -200,6 +201,13 @@ test-hub: $(STAMP) browser vendor assignments $(HUB)/venv/.installed $(HUB)/npm/
 test-grading: $(STAMP)
 	$(BIN)/python -m pytest tests/assignments/test_grading.py tests/assignments/test_feedback.py \
 		tests/assignments/test_sandbox.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# The instructors' guide (instructors/): worked solutions to every chapter's problems. It is not in
+# the published book (_toc.yml, exclude_patterns) nor in the student release (book/release.py
+# refuses its lines).
+instructors: $(STAMP) vendor
+	$(BIN)/jupyter-book build instructors --path-output _build/instructors -W --keep-going
+	@echo "The instructors' guide is at: file://$(CURDIR)/_build/instructors/_build/html/index.html"
 
 clean:
 	rm -rf _build

@@ -42,6 +42,7 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MASTERS = ROOT / "book" / "assignments" / "masters"
+SOLUTIONS = ROOT / "instructors"  # the instructors' guide: worked solutions, never released
 NNLIB_LINE_PREFIX = "how-neural-networks-learn @ "
 
 # The setting is read by the book's JupyterHub button and by the release with one function.
@@ -76,11 +77,15 @@ def _lines(text: str) -> set[str]:
     return {line.strip() for line in text.splitlines() if line.strip()}
 
 
-def secret_lines(masters: pathlib.Path = MASTERS, public_files=()) -> set[str]:
-    """Lines of the masters' solutions and hidden tests that students must not see: minus every line
-    the masters show students (prompts, given code, visible tests) and every line of `public_files`
+def secret_lines(masters: pathlib.Path = MASTERS, public_files=(),
+                 solutions: pathlib.Path = SOLUTIONS) -> set[str]:
+    """Lines of the masters' solutions and hidden tests, and of the instructors' guide's worked
+    solutions (every ``*.md`` in `solutions`), that students must not see: minus every line the
+    masters show students (prompts, given code, visible tests) and every line of `public_files`
     (the chapters and nnlib: a generic line such as ``import nnlib`` is no secret)."""
     secret, shown = set(), set()
+    for path in sorted(solutions.glob("*.md")) if solutions.is_dir() else []:
+        secret |= file_lines(path)
     for path in sorted(masters.glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
         hidden_cells = set()
