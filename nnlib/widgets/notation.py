@@ -11,15 +11,17 @@ from .registry import figure_factory
 
 
 @lru_cache(maxsize=128)
-def forward_state(x1, x2, w11=None):
+def forward_state(x1, x2, w11=None, w32=None, w213=None):
     """The pure function behind the figure: the forward pass of the 2-3-1 example network.
 
-    ``w11`` replaces w^1_11 (to hidden neuron 1 from input 1) when given. Returns
-    ``{"net", "trace"}``: the nnlib Network and its ForwardPass for x = (x1, x2).
+    ``w11`` replaces w^1_11 (to hidden neuron 1 from input 1), ``w32`` replaces w^1_32 (to hidden
+    neuron 3 from input 2) and ``w213`` replaces w^2_13 (to the output from hidden neuron 3), each
+    when given. Returns ``{"net", "trace"}``: the nnlib Network and its ForwardPass for x = (x1, x2).
     """
     net = small_network()
-    if w11 is not None:
-        net.weights[0][0, 0] = w11  # weights[0] is W^1 (lists start at 0)
+    for layer, j, k, value in [(1, 1, 1, w11), (1, 3, 2, w32), (2, 1, 3, w213)]:
+        if value is not None:
+            net.weights[layer - 1][j - 1, k - 1] = value  # w^layer_jk; lists and arrays start at 0
     return {"net": net, "trace": net.forward_pass(np.array([x1, x2], dtype=float))}
 
 
@@ -44,22 +46,25 @@ def _setup(fig):
                 dynamic=[diagram["nodes"], *diagram["labels"], text])
 
 
-def _update(art, x1, x2, w11):
-    state = forward_state(x1, x2, w11)
+def _update(art, x1, x2, w11, w32, w213):
+    state = forward_state(x1, x2, w11, w32, w213)
     update_diagram(art["diagram"], state["net"].weights, state["trace"].activations)
     art["text"].set_text(matrix_text(state["net"], state["trace"]))
 
 
 @figure_factory
-def forward_pass_explorer(x1=0.5, x2=0.8, w11=0.1):
-    """Figure for the notation chapter: change the inputs (and w^1_11) and watch the values flow.
+def forward_pass_explorer(x1=0.5, x2=0.8, w11=0.1, w32=-0.6, w213=0.9):
+    """Figure for the notation chapter: change the inputs and three weights and watch the values flow.
 
     Uses :func:`nnlib.examples.small_network`; the matrix form with the current numbers is
-    printed beside the diagram. The static export varies x1, x2 and w^1_11.
+    printed beside the diagram. The weights are the ones the chapter names: w^1_11, w^1_32 and
+    w^2_13. The static export varies x1, x2 and w^1_11; the page computes other values live.
     """
     controls = [Slider("x1", -1.0, 1.0, 0.1, x1, static=[-1.0, 0.0, 0.5, 1.0]),
                 Slider("x2", -1.0, 1.0, 0.1, x2, static=[-1.0, 0.8, 1.0]),
-                Slider("w11", -2.0, 2.0, 0.1, w11, static=[-1.0, 0.1], label="w¹₁₁", redraw="edges")]
+                Slider("w11", -2.0, 2.0, 0.1, w11, static=[-1.0, 0.1], label="w¹₁₁", redraw="edges"),
+                Slider("w32", -2.0, 2.0, 0.1, w32, label="w¹₃₂", redraw="edges"),
+                Slider("w213", -2.0, 2.0, 0.1, w213, label="w²₁₃", redraw="edges")]
     return InteractiveFigure("forward_pass_explorer", controls, _setup, _update, figsize=(8.6, 4.0),
                              alt="The 2-3-1 network with the values of a forward pass, and the same pass "
                                  "in matrix form with its numbers")

@@ -59,6 +59,20 @@ def test_forward_state_is_the_example_networks_forward_pass():
     assert np.isclose(notation.forward_state(*x)["trace"].z(1)[0], 0.47)  # the cached state was not changed
 
 
+def test_forward_pass_explorer_changes_the_weights_the_chapter_names():
+    """w^1_32 moves only hidden neuron 3's z; w^2_13 moves only the output's z (issue 24 item 9)."""
+    net, x, _ = small_example()
+    base = notation.forward_state(*x)["trace"]
+    w32 = notation.forward_state(*x, w32=0.0)["trace"]
+    assert np.isclose(w32.z(1)[2], 0.5 * 0.5 + 0.0 * 0.8 + 0.3)
+    assert np.allclose(w32.z(1)[:2], base.z(1)[:2])
+    w213 = notation.forward_state(*x, w213=-0.9)["trace"]
+    assert np.allclose(w213.z(1), base.z(1))
+    assert np.isclose(w213.z(2)[0], base.z(2)[0] - 1.8 * base.a(1)[2])
+    figure = notation.forward_pass_explorer()
+    assert {"w11", "w32", "w213"} <= {control.name for control in figure.controls}
+
+
 def test_cost_landscape_gradient_matches_finite_differences():
     theta = np.array([0.3, -0.2])
     state = cost.landscape_state(*theta)
