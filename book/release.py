@@ -80,12 +80,14 @@ def _lines(text: str) -> set[str]:
 def secret_lines(masters: pathlib.Path = MASTERS, public_files=(),
                  solutions: pathlib.Path = SOLUTIONS) -> set[str]:
     """Lines of the masters' solutions and hidden tests, and of the instructors' guide's worked
-    solutions (every ``*.md`` in `solutions`), that students must not see: minus every line the
+    solutions (every line of 20 characters or more of each ``*.md`` in `solutions`), that students
+    must not see: minus every line the
     masters show students (prompts, given code, visible tests) and every line of `public_files`
     (the chapters and nnlib: a generic line such as ``import nnlib`` is no secret)."""
     secret, shown = set(), set()
     for path in sorted(solutions.glob("*.md")) if solutions.is_dir() else []:
-        secret |= file_lines(path)
+        # the guide's prose and equations; short lines (a code fence, `break`) are no secret
+        secret |= {line for line in file_lines(path) if len(line) >= 20}
     for path in sorted(masters.glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
         hidden_cells = set()
