@@ -3,15 +3,14 @@ published book nor the student release contains, and a hint in the book for ever
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from classroom import release
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book"))
-import release  # noqa: E402
 
 GUIDE = ROOT / "instructors"
 CHAPTERS = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
