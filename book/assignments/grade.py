@@ -78,7 +78,7 @@ def grade_one(filename, code, assignment, timeout, slot, isolate, notes=(), budg
             if absent and not any(n in source for n in absent for _, source in cells):
                 missing.append(q)  # not a cell that failed: no cell even mentions the names
             lost += [f"{q}: {f}; {q} scored 0" for f in failures if "did not return" in f or "ended Python" in f
-                     or "sandbox failed" in f]
+                     or "sandbox failed" in f or "over the grader's bounds" in f]
     except Broken as e:
         session.errors.append(f"grading stopped: {e}")
     finally:
@@ -212,7 +212,7 @@ def _grade_files(files, assignment, autograder_dir, out, timeout, jobs, progress
                 rows.append(future.result())
                 book.add(rows[-1])
     finally:
-        sandbox.cpu_groups().close()
+        sandbox.close_cpu_groups()
     book.finish()
     if progress:
         print(f"wrote {out} ({len(book.rows)} submissions, {len(rows)} graded now)", file=sys.stderr)

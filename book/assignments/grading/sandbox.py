@@ -35,6 +35,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 UID_BASE = 61000  # uid/gid of sandbox slot n is UID_BASE + n as root; no account is needed for it
@@ -115,11 +117,19 @@ class CpuGroups:
                     if not os.path.exists(f"{root}/cpu.shares"):
                         continue
                     parent = root
+                _remove_stale(parent)
                 base = f"{parent}/grading-{os.getpid()}"
                 os.mkdir(base)
+                # The sandboxes together weigh as much as one busy process per core did without groups.
+                cores = os.cpu_count() or 1
                 if kind == "v2":
                     with open(f"{base}/cgroup.subtree_control", "w") as f:
                         f.write("+cpu")
+                    with open(f"{base}/cpu.weight", "w") as f:
+                        f.write(str(min(10000, 100 * cores)))
+                else:
+                    with open(f"{base}/cpu.shares", "w") as f:
+                        f.write(str(1024 * cores))
                 self.base, self.kind = base, kind
                 return
             except (OSError, IndexError):
@@ -158,14 +168,35 @@ class CpuGroups:
             self.base = None
 
 
-_groups = None
+def _remove_stale(parent):
+    """Remove the empty groups of grading runs that were killed (their process is gone)."""
+    for name in os.listdir(parent):
+        if name.startswith("grading-") and name[8:].isdigit() and not os.path.exists(f"/proc/{name[8:]}"):
+            for sub in os.listdir(f"{parent}/{name}"):
+                if sub.startswith("slot-"):
+                    CpuGroups.remove(f"{parent}/{name}/{sub}")
+            CpuGroups.remove(f"{parent}/{name}")
+
+
+_groups, _lock = None, threading.Lock()
 
 
 def cpu_groups():
+    """The CPU groups of this grading run (made when first asked for)."""
     global _groups
-    if _groups is None:
-        _groups = CpuGroups()
-    return _groups
+    with _lock:
+        if _groups is None:
+            _groups = CpuGroups()
+        return _groups
+
+
+def close_cpu_groups():
+    """Remove this run's CPU groups (each is empty once its sandbox has stopped)."""
+    global _groups
+    with _lock:
+        if _groups is not None:
+            _groups.close()
+            _groups = None
 
 
 class Sandbox:
@@ -312,8 +343,6 @@ def _empty(group):
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        import time
-
         time.sleep(0.05)
 
 

@@ -1,0 +1,165 @@
+"""The grader under load and without root (issue 20): slower tests, run by `make test-grading-slow`
+(CI), not by `make test`.
+
+* 15 processes that each call ``os.setsid()`` and spin must not make an honest classmate's grading much
+  slower: each sandbox has a CPU share of its own (about 3x slower before issue 20).
+* As an unprivileged user, the grader sandboxes each submission in user namespaces: a submission cannot
+  find the folder and overwrite a classmate's notebook, and a process it leaves is ended and reported.
+  Before issue 20 it graded without a sandbox: the classmate's notebook was overwritten.
+"""
+import copy
+import csv
+import os
+import pathlib
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "book" / "assignments"))
+sys.path.insert(0, str(ROOT / "tests" / "assignments"))
+import build  # noqa: E402
+import grade  # noqa: E402
+from grading.run import Session  # noqa: E402
+from test_assignments import fill, master  # noqa: E402
+
+ISOLATED, WHY = grade.sandbox.probe()
+
+HONEST_WORK = '''\
+import time
+_start = time.perf_counter()
+_x = 0
+for _i in range(6_000_000):
+    _x += _i * _i
+took = time.perf_counter() - _start
+'''
+
+SPINNERS = '''\
+import os
+for _ in range(15):
+    if os.fork() == 0:
+        os.setsid()
+        while True:
+            pass
+'''
+
+
+def honest_seconds(slot):
+    session = Session([(0, HONEST_WORK)], timeout=300, slot=slot)
+    try:
+        session._start()
+        return session.names({"took"})["took"]
+    finally:
+        session.close()
+
+
+@pytest.mark.skipif(not ISOLATED, reason=f"no sandbox on this machine: {WHY}")
+def test_setsid_spinners_do_not_slow_an_honest_classmate():
+    """The honest sandbox's loop, timed inside it, alone and next to 15 detached spinners (in one run,
+    each twice, alternating; the fastest of each). Without CPU groups it took about 3x longer."""
+    alone, crowded = [], []
+    for round_ in range(2):
+        alone.append(honest_seconds(slot=20 + round_))
+        hostile = Session([(0, SPINNERS)], timeout=300, slot=30 + round_)
+        try:
+            hostile._start()
+            time.sleep(1)
+            crowded.append(honest_seconds(slot=40 + round_))
+            assert hostile.box.processes(), "the spinners should be running"
+        finally:
+            hostile.close()
+            grade.sandbox.close_cpu_groups()
+    ratio = min(crowded) / min(alone)
+    print(f"honest loop: {min(alone):.2f} s alone, {min(crowded):.2f} s next to 15 spinners ({ratio:.2f}x)")
+    assert ratio < 1.8, (alone, crowded)
+
+
+# --- without root --------------------------------------------------------------------------------------
+
+OVERWRITE_CLASSMATES = '''\
+import glob, os
+_found = set()
+for _cmd in glob.glob("/proc/[0-9]*/cmdline"):
+    try:
+        _found.update(p for p in open(_cmd, "rb").read().decode(errors="replace").split("\\0") if p.startswith("/"))
+    except OSError:
+        pass
+for _p in list(_found):
+    _d = _p if os.path.isdir(_p) else os.path.dirname(_p)
+    for _f in glob.glob(os.path.join(_d, "victim*.ipynb")) + glob.glob(os.path.join(_d, "*", "victim*.ipynb")):
+        try:
+            open(_f, "w").write("overwritten")
+        except OSError:
+            pass
+'''
+LEAVE_PROCESS = '''\
+import subprocess, sys
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "grading-nobody-left-7c1e"],
+                 start_new_session=True)
+'''
+
+
+def nobody_python(tmp):
+    """A virtual environment the user nobody can run, with what grading needs (from pip's cache)."""
+    base = shutil.which("python3", path="/usr/bin:/usr/local/bin") or ""
+    venv = tmp / "venv"
+    subprocess.run([base, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    reqs = [line.split(";")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
+            if line.split("==")[0] in ("numpy", "nbformat", "ipython", "cloudpickle", "tqdm")
+            and (";" not in line or "3.11" in line and ">=" in line)]
+    subprocess.run(pip + reqs, check=True)
+    subprocess.run(pip + ["--no-deps", str(ROOT)], check=True)
+    return venv / "bin" / "python"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs the grader as the user nobody (needs root to switch)")
+def test_an_unprivileged_grader_sandboxes_in_user_namespaces():
+    """Before issue 20 grading as a user without root ran student code unsandboxed: it found the folder
+    through /proc and overwrote a classmate's notebook, and left a process running."""
+    nobody = pwd.getpwnam("nobody")
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="grading-nobody-", dir="/tmp"))
+    try:
+        os.chmod(tmp, 0o755)
+        python = nobody_python(tmp)
+        code = tmp / "grader"
+        shutil.copytree(ROOT / "book" / "assignments", code, ignore=shutil.ignore_patterns("masters", "student"))
+        built = tmp / "assignments"
+        student, _ = build.build("neurons", built)
+        full = fill(nbformat.read(str(student), as_version=4), master("neurons"))
+        subs = tmp / "subs"
+        subs.mkdir()
+
+        def variant(name, cell_prefix=""):
+            nb = copy.deepcopy(full)
+            if cell_prefix:
+                (cell,) = [c for c in nb.cells if c.cell_type == "code" and "def weighted_sum" in c.source
+                           and "grader" not in c.source]
+                cell.source = cell_prefix + "\n" + cell.source
+            nbformat.write(nb, str(subs / name))
+
+        variant("aaa_overwrites.ipynb", OVERWRITE_CLASSMATES)
+        variant("leaves_process.ipynb", LEAVE_PROCESS)
+        variant("victim_a.ipynb")
+        victim = (subs / "victim_a.ipynb").read_bytes()
+        for path in [tmp, *tmp.rglob("*")]:
+            os.chown(path, nobody.pw_uid, nobody.pw_gid, follow_symlinks=False)
+        done = subprocess.run(["runuser", "-u", "nobody", "--", str(python), str(code / "grade.py"), str(subs),
+                               "--autograder-dir", str(built), "--timeout", "60", "--jobs", "2"],
+                              capture_output=True, text=True, timeout=900, cwd=tmp)
+        assert done.returncode == 0, done.stderr[-2000:]
+        rows = {r["submission"]: r for r in csv.DictReader((subs / "grades.csv").read_text().splitlines())}
+        assert (subs / "victim_a.ipynb").read_bytes() == victim
+        assert float(rows["victim_a.ipynb"]["total"]) == 7.0, rows
+        assert float(rows["aaa_overwrites.ipynb"]["total"]) == 7.0, rows
+        assert "process" in rows["leaves_process.ipynb"]["tampering"], rows
+        left = subprocess.run(["pgrep", "-f", "grading-nobody-left-7c1e"], capture_output=True, text=True).stdout
+        assert left == "", left
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
