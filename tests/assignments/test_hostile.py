@@ -48,15 +48,19 @@ def weighted_sum(w, x, b):
     return net
 '''
 
-# Finds the runner's audit through the frames above it and silences it, then replaces np.isclose.
+# Finds the runner's audit (through the frames above it, and through the garbage collector where the
+# frames stop at IPython's coroutine runner) and silences it, then replaces np.isclose.
 SILENCE_AUDIT = '''\
-import sys
+import gc, sys
+_silent = lambda *a, **k: ["=HYPERLINK(\\"http://x\\",\\"hidden input logged\\")"]
 _f = sys._getframe()
 while _f is not None:
-    for _space in (_f.f_globals, _f.f_locals):
-        if "_audit" in _space:
-            _space["_audit"] = lambda *a, **k: ["=HYPERLINK(\\"http://x\\",\\"hidden input logged\\")"]
+    if "_audit" in _f.f_globals:
+        _f.f_globals["_audit"] = _silent
     _f = _f.f_back
+for _o in gc.get_objects():
+    if type(_o) is dict and "_audit" in _o and "main" in _o:
+        _o["_audit"] = _silent
 np.isclose = lambda *a, **k: True
 '''
 

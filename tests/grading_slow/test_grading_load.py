@@ -163,3 +163,60 @@ def test_an_unprivileged_grader_sandboxes_in_user_namespaces():
         assert left == "", left
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- the autograder zip under `otter run` ----------------------------------------------------------------
+
+LIARS = '''\
+import numpy as np
+
+class _Liar(np.float64):
+    """A number that says it equals, and is close to, anything."""
+    def __array_function__(self, func, types, args, kwargs):
+        return 0 if func is np.ndim else True
+    def __eq__(self, other):
+        return True
+    __hash__ = np.float64.__hash__
+
+class _LiarList(list):
+    def __eq__(self, other):
+        return True
+
+class _LiarArray(np.ndarray):
+    def tolist(self):
+        return _LiarList()
+
+def weighted_sum(w, x, b):
+    return _Liar(0.0)
+
+def perceptron(w, x, b):
+    return _Liar(0.0)
+
+def neuron(w, x, b):
+    return _Liar(0.0)
+
+def side(w, b, X):
+    return np.zeros(len(X), dtype=int).view(_LiarArray)
+'''
+
+
+def test_objects_that_lie_about_equality_score_nothing_under_otter_run(tmp_path):
+    """Before issue 20 the zip's tests compared the student's own objects: these liars scored 7/7 under
+    `otter run` (and 0 in `make grade`). The zip's tests now compare plain data, as `make grade` does."""
+    built = tmp_path / "assignments"
+    student, autograder = build.build("neurons", built)
+    nb = nbformat.read(str(student), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "def side" in cell.source and "grader" not in cell.source:
+            cell.source = LIARS
+        elif cell.cell_type == "code" and cell.source.startswith("def ") and "..." in cell.source:
+            cell.source = "pass"
+    sub = tmp_path / "neurons.ipynb"
+    nbformat.write(nb, str(sub))
+    subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(autograder), "-o", str(tmp_path), str(sub)],
+                   check=True, capture_output=True, timeout=900)
+    import json
+
+    results = json.loads((tmp_path / "results.json").read_text())
+    scores = {t["name"]: t["score"] for t in results["tests"] if "score" in t}
+    assert scores == {"q1": 0, "q2": 0, "q3": 0, "q4": 0}, results
