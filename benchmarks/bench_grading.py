@@ -7,12 +7,12 @@ And does a class with hostile submissions in it get the same grades as without t
 Builds the assignment's student notebook and autograder (as `make assignments` does), fills 20 copies
 with the master's solutions, and grades the folder exactly as `make grade` does (a sandbox per
 submission, parallel across cores). With ``--old REV`` (e.g. ``10c283d``, the grader before issue 11)
-it also grades the same folder with that revision's ``book/assignments/grade.py`` (taken with
+it also grades the same folder with that revision's ``classroom/grade.py`` (taken with
 ``git show``; otter in one kernel per submission), in the same run, and prints both times and their
 ratio. The target: the new grader within 1.5x of the old one's time.
 
 With ``--hostile`` (issue 20) it grades a folder of ``--n`` neurons submissions (default 300) of which
-10 are hostile, one of each attack in tests/assignments/test_hostile.py and test_grading.py (a fake
+10 are hostile, one of each attack in tests/assignments/attacks.py (a fake
 20000 x 20000 network, a 60 MiB notebook of tiny dicts, functions that swallow the alarm, a 60 MB
 reply written to the grader's pipe, 15 setsid spinners, a silenced audit, forged status lines, a file
 name that is a spreadsheet formula, another assignment's notebook, a process left behind), and the
@@ -32,15 +32,20 @@ import time
 import nbformat
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-sys.path.insert(0, str(ROOT / "tests" / "assignments"))
-import build  # noqa: E402
-import grade  # noqa: E402
+from classroom import build, grade
+
+
+def attacks():
+    """tests/assignments/attacks.py, the hostile submissions' code (loaded by path: not a package)."""
+    spec = importlib.util.spec_from_file_location("attacks", ROOT / "tests" / "assignments" / "attacks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def old_grader(rev, tmp):
-    """Import ``book/assignments/grade.py`` as it was at git revision ``rev``."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:book/assignments/grade.py"], check=True,
+    """Import ``classroom/grade.py`` as it was at git revision ``rev``."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:classroom/grade.py"], check=True,
                             capture_output=True, text=True).stdout
     path = pathlib.Path(tmp) / "old_grade.py"
     path.write_text(source)
@@ -62,14 +67,12 @@ def hostile_folders(tmp, n):
     """Write ``honest/`` (n - 10 submissions) and ``mixed/`` (the same plus 10 hostile ones)."""
     import copy
 
-    from test_assignments import fill, master
-    from test_grading import LEAVE_DAEMON, WRONG
-    from test_hostile import FAKE_NETWORK, FORGE_STATUS, SILENCE_AUDIT, answer_cell
-
+    hostile_code = attacks()
+    answer_cell = hostile_code.answer_cell
     built = tmp / "assignments"
     student, _ = build.build("neurons", built)
     notation, _ = build.build("notation", built)
-    full = fill(nbformat.read(str(student), as_version=4), master("neurons"))
+    full = build.solved("neurons", student)
     honest, mixed = tmp / "honest", tmp / "mixed"
     honest.mkdir()
     mixed.mkdir()
@@ -88,8 +91,9 @@ def hostile_folders(tmp, n):
         return edit
 
     def wrong(nb):
-        for definition, text in WRONG.items():
-            answer_cell(nb, definition).source = text
+        for definition in ("def weighted_sum", "def perceptron", "def neuron"):
+            answer_cell(nb, definition).source = definition + "(w, x, b):\n    return 0"
+        answer_cell(nb, "def side").source = "def side(w, b, X):\n    return np.zeros(len(X), dtype=int)"
 
     def half(nb):
         for definition in ("def neuron", "def side"):
@@ -97,23 +101,15 @@ def hostile_folders(tmp, n):
 
     for i in range(n - 10):
         write(f"student{i:03d}.ipynb", (None, wrong, half)[i % 3])
-    stubborn = ("import time\ndef weighted_sum(w, x, b):\n    while True:\n        try:\n"
-                "            time.sleep(100)\n        except BaseException:\n            pass")
-    huge_reply = ("import os, stat\nfor _fd in range(3, 30):\n    try:\n"
-                  "        if stat.S_ISFIFO(os.fstat(_fd).st_mode):\n"
-                  "            os.write(_fd, b'{\"v\": \"' + b'x' * 60_000_000 + b'\"}\\n')\n"
-                  "    except OSError:\n        pass")
-    spinners = ("import os\nfor _ in range(15):\n    if os.fork() == 0:\n        os.setsid()\n"
-                "        while True:\n            pass")
     hostile = {
-        "h_fake_network.ipynb": source("def weighted_sum", FAKE_NETWORK),
-        "h_stubborn.ipynb": source("def weighted_sum", stubborn),
-        "h_huge_reply.ipynb": source("def weighted_sum", huge_reply, keep=True),
-        "h_spinners.ipynb": source("def weighted_sum", spinners, keep=True),
-        "h_silence_audit.ipynb": source("def weighted_sum", SILENCE_AUDIT, keep=True),
-        "h_forge_status.ipynb": source("def perceptron", FORGE_STATUS, keep=True),
+        "h_fake_network.ipynb": source("def weighted_sum", hostile_code.FAKE_NETWORK),
+        "h_stubborn.ipynb": source("def weighted_sum", hostile_code.STUBBORN),
+        "h_huge_reply.ipynb": source("def weighted_sum", hostile_code.HUGE_REPLY, keep=True),
+        "h_spinners.ipynb": source("def weighted_sum", hostile_code.SPINNERS, keep=True),
+        "h_silence_audit.ipynb": source("def weighted_sum", hostile_code.SILENCE_AUDIT, keep=True),
+        "h_forge_status.ipynb": source("def perceptron", hostile_code.FORGE_STATUS, keep=True),
         '=HYPERLINK("http:x").ipynb': None,
-        "h_daemon.ipynb": source("def weighted_sum", LEAVE_DAEMON, keep=True),
+        "h_left_process.ipynb": source("def weighted_sum", hostile_code.LEAVE_PROCESS, keep=True),
     }
     for name, edit in hostile.items():
         write(name, edit, folders=(mixed,))
@@ -129,7 +125,7 @@ def grade_measured(folder, built, jobs, timeout):
     """Grade ``folder`` in a child process as `make grade` does; return (rows, seconds, peak MiB)."""
     import csv
 
-    code = (f"import resource, sys; sys.path.insert(0, {str(ROOT / 'book' / 'assignments')!r}); import grade; "
+    code = ("import resource; from classroom import grade; "
             f"grade.main([{str(folder)!r}, '--assignment', 'neurons', '--autograder-dir', {str(built)!r}, "
             f"'--jobs', '{jobs}', '--timeout', '{timeout}']); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")

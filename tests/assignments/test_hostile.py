@@ -9,7 +9,6 @@ import csv
 import json
 import os
 import pathlib
-import resource
 import signal
 import subprocess
 import sys
@@ -19,69 +18,16 @@ import time
 import nbformat
 import pytest
 
+from attacks import FAKE_NETWORK, FORGE_STATUS, SILENCE_AUDIT, STUBBORN, answer_cell
+from classroom import build, grade
+from classroom.grading import run, wire
+from test_assignments import fill, master
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-sys.path.insert(0, str(ROOT / "tests" / "assignments"))
-import build  # noqa: E402
-import grade  # noqa: E402
-from grading import run, wire  # noqa: E402
-from test_assignments import fill, master  # noqa: E402
 
 NEURONS_POINTS = {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 1.0}
 ISOLATED, WHY = grade.sandbox.probe()
 needs_sandbox = pytest.mark.skipif(not ISOLATED, reason=f"no sandbox on this machine: {WHY}")
-
-# weighted_sum returns an object that claims to be an nnlib network of 20000 x 20000 parameters: the
-# old grader built that network (3.2 GB) in its own process before any size check.
-FAKE_NETWORK = '''\
-class Network:
-    pass
-Network.__module__ = "nnlib.network"
-class _Name:
-    name = "sigmoid"
-def weighted_sum(w, x, b):
-    net = Network()
-    net.sizes = [20000, 20000]
-    net.activation = net.output_activation = _Name()
-    net.cost_function = type("C", (), {"name": "quadratic"})()
-    net.weights, net.biases = [], []
-    return net
-'''
-
-# Finds the runner's audit (through the frames above it, and through the garbage collector where the
-# frames stop at IPython's coroutine runner) and silences it, then replaces np.isclose.
-SILENCE_AUDIT = '''\
-import gc, sys
-_silent = lambda *a, **k: ["=HYPERLINK(\\"http://x\\",\\"hidden input logged\\")"]
-_f = sys._getframe()
-while _f is not None:
-    if "_audit" in _f.f_globals:
-        _f.f_globals["_audit"] = _silent
-    _f = _f.f_back
-for _o in gc.get_objects():
-    if type(_o) is dict and "_audit" in _o and "main" in _o:
-        _o["_audit"] = _silent
-np.isclose = lambda *a, **k: True
-'''
-
-# Writes well-formed status lines to the grader's pipe (fd found through /proc/self/fd), one for each
-# request number it could be at, so whatever the grader asks next seems answered.
-FORGE_STATUS = '''\
-import json, os, stat
-for _fd in range(3, 30):
-    try:
-        if stat.S_ISFIFO(os.fstat(_fd).st_mode) and os.fstat(_fd).st_mode & stat.S_IWUSR:
-            for _n in range(0, 40):
-                os.write(_fd, (json.dumps({"status": "ok", "n": _n}) + "\\n").encode())
-    except OSError:
-        pass
-'''
-
-
-def answer_cell(nb, definition):
-    (cell,) = [c for c in nb.cells if c.cell_type == "code" and definition in c.source and "grader" not in c.source]
-    return cell
-
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -162,8 +108,7 @@ def test_network_sizes_are_checked_before_anything_is_built():
     code = textwrap.dedent(f'''
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
-        sys.path.insert(0, {str(ROOT / "book" / "assignments")!r})
-        from grading import wire
+        from classroom.grading import wire
         fake = {{"t": "Network", "sizes": [20000, 20000], "activation": "sigmoid", "cost": "quadratic",
                 "output_activation": "sigmoid", "weights": [], "biases": []}}
         try:
@@ -266,18 +211,9 @@ def test_a_call_that_never_answers_says_timeout_and_the_budget_holds(built, neur
     """Functions that swallow the alarm (`except BaseException`). Old grader: "ended Python (did not
     end)" after 10 s more, and no bound on the whole notebook (119 s at TIMEOUT=2)."""
     nb = copy.deepcopy(neurons_full)
-    stubborn = '''\
-import time
-def weighted_sum(w, x, b):
-    while True:
-        try:
-            time.sleep(100)
-        except BaseException:
-            pass
-'''
-    answer_cell(nb, "def weighted_sum").source = stubborn
-    answer_cell(nb, "def perceptron").source = stubborn.replace("weighted_sum", "perceptron")
-    answer_cell(nb, "def neuron").source = stubborn.replace("weighted_sum", "neuron")
+    answer_cell(nb, "def weighted_sum").source = STUBBORN
+    answer_cell(nb, "def perceptron").source = STUBBORN.replace("weighted_sum", "perceptron")
+    answer_cell(nb, "def neuron").source = STUBBORN.replace("weighted_sum", "neuron")
     subs = tmp_path / "subs"
     subs.mkdir()
     nbformat.write(nb, str(subs / "stubborn.ipynb"))
@@ -306,8 +242,7 @@ def test_a_huge_notebook_costs_the_grader_little_and_says_its_size(built, tmp_pa
     code = textwrap.dedent(f'''
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, (3 * 2**29, 3 * 2**29))
-        sys.path.insert(0, {str(ROOT / "book" / "assignments")!r})
-        import grade
+        from classroom import grade
         grade.grade_folder({str(subs)!r}, assignment="neurons", autograder_dir={str(built)!r}, out={str(out)!r},
                            timeout=30, jobs=1, progress=False, isolate="none")
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -333,7 +268,7 @@ def test_a_killed_run_keeps_its_grades_and_a_rerun_grades_only_the_rest(built, n
     cell.source = "import time\ntime.sleep(25)\n" + cell.source
     nbformat.write(slow, str(subs / "z_slow.ipynb"))
     out = tmp_path / "g.csv"
-    cmd = [sys.executable, str(ROOT / "book" / "assignments" / "grade.py"), str(subs), "--autograder-dir",
+    cmd = [sys.executable, "-m", "classroom.grade", str(subs), "--autograder-dir",
            str(built), "--out", str(out), "--jobs", "1", "--timeout", "60"]
     grader = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:

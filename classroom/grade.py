@@ -1,8 +1,8 @@
 """Grade every submitted notebook in a folder, locally and without Docker, into one CSV.
 
-    python book/assignments/grade.py SUBMISSIONS [--assignment NAME] [--autograder-dir _build/assignments]
-                                     [--out grades.csv] [--timeout 300] [--budget S] [--jobs N]
-                                     [--regrade] [--unsafe-no-sandbox]
+    python -m classroom.grade SUBMISSIONS [--assignment NAME] [--autograder-dir _build/assignments]
+                               [--out grades.csv] [--timeout 300] [--budget S] [--jobs N]
+                               [--regrade] [--unsafe-no-sandbox]
 
 The steps, one module each in ``grading/``:
 
@@ -29,13 +29,10 @@ import pathlib
 import sys
 import tempfile
 
-HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import nbformat
 
-import nbformat  # noqa: E402
-
-from grading import intake, report, sandbox, score  # noqa: E402
-from grading.run import Broken, OutOfTime, Session, is_grader_cell  # noqa: E402
+from classroom.grading import intake, report, sandbox, score
+from classroom.grading.run import Broken, OutOfTime, Session, is_grader_cell
 
 KNOWN = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
 

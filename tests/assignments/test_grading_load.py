@@ -1,5 +1,5 @@
-"""The grader under load and without root (issue 20): slower tests, run by `make test-grading-slow`
-(CI), not by `make test`.
+"""The grader under load, without root, and the autograder zip under `otter run` (issue 20): slower
+tests, run by `make test-grading-slow` (CI), not by `make test`.
 
 * 15 processes that each call ``os.setsid()`` and spin must not make an honest classmate's grading much
   slower: each sandbox has a CPU share of its own (about 3x slower before issue 20).
@@ -9,6 +9,7 @@
 """
 import copy
 import csv
+import json
 import os
 import pathlib
 import pwd
@@ -21,13 +22,12 @@ import time
 import nbformat
 import pytest
 
+from attacks import LEAVE_PROCESS, SPINNERS
+from classroom import build, grade
+from classroom.grading.run import Session
+from test_assignments import fill, master
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-sys.path.insert(0, str(ROOT / "tests" / "assignments"))
-import build  # noqa: E402
-import grade  # noqa: E402
-from grading.run import Session  # noqa: E402
-from test_assignments import fill, master  # noqa: E402
 
 ISOLATED, WHY = grade.sandbox.probe()
 
@@ -39,16 +39,6 @@ for _i in range(6_000_000):
     _x += _i * _i
 took = time.perf_counter() - _start
 '''
-
-SPINNERS = '''\
-import os
-for _ in range(15):
-    if os.fork() == 0:
-        os.setsid()
-        while True:
-            pass
-'''
-
 
 def honest_seconds(slot):
     session = Session([(0, HONEST_WORK)], timeout=300, slot=slot)
@@ -98,13 +88,6 @@ for _p in list(_found):
         except OSError:
             pass
 '''
-LEAVE_PROCESS = '''\
-import subprocess, sys
-subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "grading-nobody-left-7c1e"],
-                 start_new_session=True)
-'''
-
-
 def nobody_python(tmp):
     """A virtual environment the user nobody can run, with what grading needs (from pip's cache)."""
     base = shutil.which("python3", path="/usr/bin:/usr/local/bin") or ""
@@ -115,7 +98,7 @@ def nobody_python(tmp):
             if line.split("==")[0] in ("numpy", "nbformat", "ipython", "cloudpickle", "tqdm")
             and (";" not in line or "3.11" in line and ">=" in line)]
     subprocess.run(pip + reqs, check=True)
-    subprocess.run(pip + ["--no-deps", str(ROOT)], check=True)
+    subprocess.run(pip + ["--no-deps", str(ROOT), str(ROOT / "classroom")], check=True)
     return venv / "bin" / "python"
 
 
@@ -128,8 +111,6 @@ def test_an_unprivileged_grader_sandboxes_in_user_namespaces():
     try:
         os.chmod(tmp, 0o755)
         python = nobody_python(tmp)
-        code = tmp / "grader"
-        shutil.copytree(ROOT / "book" / "assignments", code, ignore=shutil.ignore_patterns("masters", "student"))
         built = tmp / "assignments"
         student, _ = build.build("neurons", built)
         full = fill(nbformat.read(str(student), as_version=4), master("neurons"))
@@ -150,7 +131,7 @@ def test_an_unprivileged_grader_sandboxes_in_user_namespaces():
         victim = (subs / "victim_a.ipynb").read_bytes()
         for path in [tmp, *tmp.rglob("*")]:
             os.chown(path, nobody.pw_uid, nobody.pw_gid, follow_symlinks=False)
-        done = subprocess.run(["runuser", "-u", "nobody", "--", str(python), str(code / "grade.py"), str(subs),
+        done = subprocess.run(["runuser", "-u", "nobody", "--", str(python), "-m", "classroom.grade", str(subs),
                                "--autograder-dir", str(built), "--timeout", "60", "--jobs", "2"],
                               capture_output=True, text=True, timeout=900, cwd=tmp)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -159,7 +140,7 @@ def test_an_unprivileged_grader_sandboxes_in_user_namespaces():
         assert float(rows["victim_a.ipynb"]["total"]) == 7.0, rows
         assert float(rows["aaa_overwrites.ipynb"]["total"]) == 7.0, rows
         assert "process" in rows["leaves_process.ipynb"]["tampering"], rows
-        left = subprocess.run(["pgrep", "-f", "grading-nobody-left-7c1e"], capture_output=True, text=True).stdout
+        left = subprocess.run(["pgrep", "-f", "grading-left-behind-7c1e"], capture_output=True, text=True).stdout
         assert left == "", left
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -201,8 +182,9 @@ def side(w, b, X):
 
 
 def test_objects_that_lie_about_equality_score_nothing_under_otter_run(tmp_path):
-    """Before issue 20 the zip's tests compared the student's own objects: these liars scored 7/7 under
-    `otter run` (and 0 in `make grade`). The zip's tests now compare plain data, as `make grade` does."""
+    """Before issue 20 the zip's tests compared the student's own objects: these liars scored points
+    under `otter run` (q2 to q4 on a258edf; 0 in `make grade`). The zip's tests now compare plain
+    data, as `make grade` does."""
     built = tmp_path / "assignments"
     student, autograder = build.build("neurons", built)
     nb = nbformat.read(str(student), as_version=4)
@@ -215,8 +197,6 @@ def test_objects_that_lie_about_equality_score_nothing_under_otter_run(tmp_path)
     nbformat.write(nb, str(sub))
     subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(autograder), "-o", str(tmp_path), str(sub)],
                    check=True, capture_output=True, timeout=900)
-    import json
-
     results = json.loads((tmp_path / "results.json").read_text())
     scores = {t["name"]: t["score"] for t in results["tests"] if "score" in t}
     assert scores == {"q1": 0, "q2": 0, "q3": 0, "q4": 0}, results
