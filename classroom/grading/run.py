@@ -11,6 +11,7 @@ import json
 import os
 import select
 import sys
+import threading
 import time
 
 import cloudpickle
@@ -177,6 +178,7 @@ class Session:
             except (EOFError, ValueError, OSError):
                 raise Broken("the sandbox did not start: " + self.box.ending()) from None
             if self._run_cells():
+                self._inspect()  # what the cells changed or started, before any test runs
                 return
 
     def _run_cells(self):
@@ -270,16 +272,14 @@ class Session:
     def _probe(self):
         """Compare what the sandbox's checks answer on known inputs with this process's answers."""
         try:
-            cloudpickle.register_pickle_by_value(sys.modules[__name__])
-            try:
-                payload = base64.b64encode(cloudpickle.dumps(_probe_checks)).decode()
-            finally:
-                cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
-            reply = self._send({"op": "probe", "args": payload,
+            reply = self._send({"op": "probe", "args": _probe_payload(),
                                 "timeout": self.timeout}, min(30.0, self.timeout + GRACE))
             answers = wire.decode(reply.get("value"))
+        except OutOfTime:
+            raise
         except (Broken, TimeoutError, ValueError, KeyError, TypeError):
             self._flag("did not answer the grader's check of numpy and doctest")
+            self._stop()
             return
         expected = _probe_checks()
         if type(answers) is not dict:
@@ -288,21 +288,42 @@ class Session:
             if answers.get(name) != value:
                 self._flag(f"replaced {name} (it gives wrong answers in the sandbox)")
 
+    def _inspect(self):
+        """Look at the running sandbox from outside: processes beyond the runner, and the checks'
+        answers. Findings go to ``tampering`` in the grader's own words."""
+        left = self.box.processes()
+        if left:
+            self._flag(f"left {len(left)} process{'es' if len(left) > 1 else ''} running (ended by the grader)")
+        if self.deadline - time.monotonic() > 1:
+            self._probe()
+
     def close(self):
         """Check from outside what the submission changed or left, then end the sandbox and all its processes."""
         try:
             if self.box is not None and self.box.proc.poll() is None:
-                left = self.box.processes()
-                if left:
-                    self._flag(f"left {len(left)} process{'es' if len(left) > 1 else ''} running (ended by the grader)")
-                if self.deadline is not None and self.deadline - time.monotonic() > 1:
-                    self._probe()
+                self._inspect()
                 if self.box is not None and self.reader.pending(0.05):
                     self._flag("wrote to the grader's channel outside the protocol (a reply it did not ask for)")
         except OutOfTime:
             pass
         finally:
             self._stop()
+
+
+_PROBE = []
+_PROBE_LOCK = threading.Lock()
+
+
+def _probe_payload():
+    """_probe_checks pickled by value (once: registering a module by value is not thread-safe)."""
+    with _PROBE_LOCK:
+        if not _PROBE:
+            cloudpickle.register_pickle_by_value(sys.modules[__name__])
+            try:
+                _PROBE.append(base64.b64encode(cloudpickle.dumps(_probe_checks)).decode())
+            finally:
+                cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+        return _PROBE[0]
 
 
 def _probe_checks():
