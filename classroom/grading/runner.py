@@ -147,10 +147,13 @@ def main():
                 else:
                     out[name] = {"value": wire.encode(ns[name])}
             reply({"names": out})
-        elif op == "call":
+        elif op in ("call", "probe"):
             try:
-                args, kwargs = pickle.loads(base64.b64decode(request["args"]))
-                function = ns[request["name"]]
+                if op == "call":
+                    args, kwargs = pickle.loads(base64.b64decode(request["args"]))
+                    function = ns[request["name"]]
+                else:  # the grader's own check, run where the student's code ran
+                    args, kwargs, function = (), {}, pickle.loads(base64.b64decode(request["args"]))
                 _alarm(request["timeout"])
                 try:
                     value = function(*args, **kwargs)
@@ -160,18 +163,6 @@ def main():
                        "args_after": [wire.encode(a) if isinstance(a, (list,)) or hasattr(a, "shape")
                                       or hasattr(a, "weights") else None for a in args]})
             except BaseException as e:  # noqa: B036 - the student's function may raise anything
-                _alarm(0)
-                reply(error(e))
-        elif op == "probe":
-            try:
-                check = pickle.loads(base64.b64decode(request["args"]))
-                _alarm(request["timeout"])
-                try:
-                    value = check()
-                finally:
-                    _alarm(0)
-                reply({"status": "ok", "value": wire.encode(value)})
-            except BaseException as e:  # noqa: B036
                 _alarm(0)
                 reply(error(e))
         else:
