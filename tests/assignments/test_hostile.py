@@ -21,7 +21,7 @@ import pytest
 from attacks import FAKE_NETWORK, FORGE_STATUS, SILENCE_AUDIT, STUBBORN, answer_cell
 from classroom import build, grade
 from classroom.grading import run, wire
-from test_assignments import fill, master
+from test_grading import neurons_full  # noqa: F401 - a fixture, on this module's `built`
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -29,8 +29,10 @@ NEURONS_POINTS = {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 1.0}
 ISOLATED, WHY = grade.sandbox.probe()
 needs_sandbox = pytest.mark.skipif(not ISOLATED, reason=f"no sandbox on this machine: {WHY}")
 
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """neurons, and notation for a notebook of another assignment (test_grading's neurons_full uses it)."""
     out = tmp_path_factory.mktemp("assignments")
     for name in ("neurons", "notation"):
         build.build(name, out)
@@ -38,20 +40,13 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def neurons_full(built):
-    student = nbformat.read(str(built / "neurons" / "student" / "neurons.ipynb"), as_version=4)
-    return fill(student, master("neurons"))
-
-
-@pytest.fixture(scope="module")
 def graded(built, neurons_full, tmp_path_factory):
     """Grade one folder with ASSIGNMENT=neurons; return (rows by file name, the CSV's text)."""
     subs = tmp_path_factory.mktemp("subs")
 
-    def variant(filename, edit=None):
+    def variant(filename, edit=lambda nb: None):
         nb = copy.deepcopy(neurons_full)
-        if edit:
-            edit(nb)
+        edit(nb)
         nbformat.write(nb, str(subs / filename))
 
     def replace(definition, source):
