@@ -40,6 +40,11 @@ def inert(value):
     return text
 
 
+def _raw(text):
+    """The text that :func:`inert` made into ``text``."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def _line(columns, row):
     buffer = io.StringIO()
     csv.DictWriter(buffer, fieldnames=columns, restval="", lineterminator="\n").writerow(
@@ -65,7 +70,7 @@ class GradeBook:
                 with open(self.out, "r+", encoding="utf-8") as f:
                     f.truncate(len(complete.encode()))
             for row in csv.DictReader(io.StringIO(complete)):
-                self.rows[row["submission"]] = row
+                self.rows[_raw(row["submission"])] = row
         else:
             with open(self.out, "x", encoding="utf-8") as f:
                 f.write(header)

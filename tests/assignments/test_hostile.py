@@ -284,3 +284,19 @@ def test_a_killed_run_keeps_its_grades_and_a_rerun_grades_only_the_rest(built, n
     assert [r["submission"] for r in graded_now] == ["z_slow.ipynb"], rows
     final = {r["submission"]: r for r in csv.DictReader(out.read_text().splitlines())}
     assert all(float(r["total"]) == 7.0 for r in final.values()), final
+
+
+def test_a_rerun_knows_formula_named_rows_and_drops_a_row_cut_short(tmp_path):
+    """A row whose file name was made inert is found again by its real name (not graded twice), and a
+    row cut short by a kill is dropped, to be graded again."""
+    from classroom.grading import report
+
+    out = tmp_path / "grades.csv"
+    book = report.GradeBook(out, ["q1"])
+    book.add({"submission": "=SUM(1).ipynb", "assignment": "neurons", "q1": 1.0, "total": 1.0, "possible": 2.0,
+              "error": "-1 point", "tampering": ""})
+    with open(out, "a") as f:
+        f.write("half.ipynb,neuro")  # killed in the middle of a write
+    again = report.GradeBook(out, ["q1"])
+    assert list(again.rows) == ["=SUM(1).ipynb"]
+    assert out.read_text().splitlines()[1:] == ["'=SUM(1).ipynb,neurons,1,1,2,'-1 point,"]
