@@ -260,7 +260,7 @@ def test_a_killed_run_keeps_its_grades_and_a_rerun_grades_only_the_rest(built, n
         nbformat.write(neurons_full, str(subs / f"a{i}.ipynb"))
     slow = copy.deepcopy(neurons_full)
     cell = answer_cell(slow, "def side")
-    cell.source = "import time\ntime.sleep(25)\n" + cell.source
+    cell.source = "import time\ntime.sleep(10)\n" + cell.source
     nbformat.write(slow, str(subs / "z_slow.ipynb"))
     out = tmp_path / "g.csv"
     cmd = [sys.executable, "-m", "classroom.grade", str(subs), "--autograder-dir",
