@@ -9,7 +9,7 @@ LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        test-grading test-cpus bench bench-lighthouse assignments grade browser vendor clean release test-hub \
+        test-grading test-grading-slow test-cpus bench bench-lighthouse assignments grade browser vendor clean release test-hub \
         lite test-lite bench-lite instructors
 
 help:
@@ -24,9 +24,10 @@ help:
 	@echo "make assignments  write student notebooks and autograder files into _build/assignments"
 	@echo "make release      write the student release (_build/release) and commit it to its branch"
 	@echo "make test-hub     end-to-end test on a local JupyterHub (nbgitpuller, git server, Chromium)"
-	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV (sandboxed as root)"
+	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV (each in a sandbox)"
 	@echo "make test-grading  adversarial submissions and sandbox checks (part of make test)"
 	@echo "make instructors  build the instructors' guide (worked solutions) into _build/instructors"
+	@echo "make test-grading-slow  the grader under load, as an unprivileged user, and the zip under otter run (CI)"
 	@echo "make clean        remove _build (keeps .venv)"
 
 # The virtual environment is rebuilt whenever requirements.txt or a pyproject.toml changes (nnlib's at
@@ -153,12 +154,17 @@ browser:
 
 # Assignments (sources in book/assignments, tools in classroom/): student notebooks + autograder zips
 # from the masters, and grading.
-# `make grade` runs each submission in a sandbox of its own (root + unshare; see docs/teaching.md) and says so
-# before it starts when it cannot; TIMEOUT is per cell and per call of a student's function.
+# `make grade` runs each submission in a sandbox of its own (unshare, as root or in user namespaces; see
+# docs/teaching.md) and refuses to grade where it cannot, unless UNSAFE_NO_SANDBOX=1. TIMEOUT is per cell
+# and per call of a student's function, BUDGET per notebook (default 5 x TIMEOUT + 60 s); a second run
+# grades only the notebooks not yet in the CSV (REGRADE=1: all again).
 SUBMISSIONS ?=
 ASSIGNMENT ?=
 GRADES ?=
 TIMEOUT ?= 300
+BUDGET ?=
+REGRADE ?=
+UNSAFE_NO_SANDBOX ?=
 ASSIGNMENTS_BUILT := _build/assignments/.built
 assignments: $(ASSIGNMENTS_BUILT)
 
@@ -168,12 +174,14 @@ $(ASSIGNMENTS_BUILT): $(STAMP) $(wildcard book/assignments/masters/*.ipynb) clas
 	@touch $@
 
 grade: $(ASSIGNMENTS_BUILT)
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300]"; exit 2; }
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300] [BUDGET=s] [REGRADE=1] [UNSAFE_NO_SANDBOX=1]"; exit 2; }
 	$(BIN)/python -m classroom.grade "$(SUBMISSIONS)" --timeout $(TIMEOUT) \
-		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES))
+		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES)) \
+		$(if $(BUDGET),--budget $(BUDGET)) $(if $(REGRADE),--regrade) $(if $(UNSAFE_NO_SANDBOX),--unsafe-no-sandbox)
 
 test-assignments: $(STAMP)
-	$(BIN)/python -m pytest tests/assignments -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/assignments --ignore=tests/assignments/test_grading_load.py \
+		-p no:cacheprovider $(PYTEST_ARGS)
 
 # Teaching with a JupyterHub (docs/teaching.md): the student release, and the end-to-end hub test.
 # `make release` writes _build/release (chapters, appendices, student notebooks, the student
@@ -203,7 +211,12 @@ test-hub: $(STAMP) browser vendor assignments $(HUB)/venv/.installed $(HUB)/npm/
 # The grader alone: adversarial submissions, feedback, the autograder zip and the sandbox.
 test-grading: $(STAMP)
 	$(BIN)/python -m pytest tests/assignments/test_grading.py tests/assignments/test_feedback.py \
-		tests/assignments/test_sandbox.py -p no:cacheprovider $(PYTEST_ARGS)
+		tests/assignments/test_sandbox.py tests/assignments/test_hostile.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# CI only (.ci/run; several minutes): 15 setsid spinners next to an honest sandbox, grading as the
+# user nobody (as root: it builds a venv nobody can run, from pip's cache), lying objects under otter run.
+test-grading-slow: $(STAMP)
+	$(BIN)/python -m pytest tests/assignments/test_grading_load.py -p no:cacheprovider $(PYTEST_ARGS)
 
 # The instructors' guide (instructors/): worked solutions to every chapter's problems. It is not in
 # the published book (_toc.yml, exclude_patterns) nor in the student release (book/release.py

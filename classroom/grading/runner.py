@@ -10,7 +10,11 @@ functions on the arguments the grader sends. Requests (one JSON object a line, f
 * ``{"op": "names", "names": [str]}`` -> ``{"names": {name: "missing" | "callable" | value}}``
 * ``{"op": "call", "name": str, "args": base64 pickle of (args, kwargs), "timeout": s}`` ->
   ``{"status": "ok", "value": value, "args_after": [value, ...]}`` or an error as above
-* ``{"op": "audit"}`` -> ``{"tampering": [str]}``: checks replaced in memory, processes left running
+* ``{"op": "probe", "args": base64 pickle of a function of no arguments, "timeout": s}`` -> as for
+  ``call``: the grader's own checks (does ``np.isclose`` still answer right?), compared outside
+
+Every request carries a number ``n``, and its reply the same number. This process judges nothing: what
+the submission tampered with is decided by the grader, from outside (see run.py).
 
 Values are plain data (wire.py). The grader compares them with the expected values outside this
 process; the expected values never come here. Student output (print, display) goes to a capped sink,
@@ -95,63 +99,17 @@ def _on_alarm(signum, frame):
     raise CellTimeout()
 
 
-def _originals():
-    """The functions a submission could replace to pass tests, as they are before any student code."""
-    import doctest
-
-    import numpy as np
-
-    watched = {f"numpy.{n}": (np, n) for n in ("isclose", "allclose", "array_equal", "all", "any")}
-    watched["doctest.DocTestRunner.run"] = (doctest.DocTestRunner, "run")
-    watched["builtins.isinstance"] = (__builtins__ if isinstance(__builtins__, dict) else vars(__builtins__),
-                                      "isinstance")
-    return {name: (obj, attr, obj[attr] if isinstance(obj, dict) else getattr(obj, attr))
-            for name, (obj, attr) in watched.items()}
-
-
-def _audit(originals):
-    found = []
-    for name, (obj, attr, original) in originals.items():
-        now = obj.get(attr) if isinstance(obj, dict) else getattr(obj, attr, None)
-        if now is not original:
-            found.append(f"replaced {name}")
-    try:  # only when the submission imported otter itself
-        at = sys.modules["otter.test_files.abstract_test"]
-        ok = sys.modules["otter.test_files.ok_test"]
-
-        if getattr(ok.OKTestFile.run, "__module__", "") != ok.__name__ or \
-                getattr(at.TestFile.score.fget, "__module__", "") != at.__name__:
-            found.append("replaced otter's test runner")
-    except (KeyError, AttributeError):
-        pass
-    me, parent, session = os.getpid(), os.getppid(), os.getsid(0)
-    isolated = parent == 1  # in the sandbox's PID namespace every process there is the submission's
-    others = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) not in (me, parent, 1):
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(") ", 1)[-1].split()
-            except OSError:
-                continue
-            # state, ppid, pgrp, session: without a sandbox, only this session's processes count
-            if fields[0] != "Z" and (isolated or int(fields[3]) == session):
-                others.append(entry)
-    if others:
-        found.append(f"left {len(others)} process{'es' if len(others) > 1 else ''} running (ended by the grader)")
-    return found
-
-
 def main():
     rd, wr = _channel()
     sys.stdout = sys.stderr = _Sink()
     signal.signal(signal.SIGALRM, _on_alarm)
-    originals = _originals()
     shell = _shell()
     ns = shell.user_ns
 
+    number = [0]
+
     def reply(obj):
-        wr.write(json.dumps(obj) + "\n")
+        wr.write(json.dumps({**obj, "n": number[0]}) + "\n")
         wr.flush()
 
     def error(e):
@@ -166,6 +124,7 @@ def main():
     for line in rd:
         request = json.loads(line)
         op = request["op"]
+        number[0] = request.get("n", 0)
         if op == "cell":
             _alarm(request["timeout"])
             try:
@@ -188,10 +147,13 @@ def main():
                 else:
                     out[name] = {"value": wire.encode(ns[name])}
             reply({"names": out})
-        elif op == "call":
+        elif op in ("call", "probe"):
             try:
-                args, kwargs = pickle.loads(base64.b64decode(request["args"]))
-                function = ns[request["name"]]
+                if op == "call":
+                    args, kwargs = pickle.loads(base64.b64decode(request["args"]))
+                    function = ns[request["name"]]
+                else:  # the grader's own check, run where the student's code ran
+                    args, kwargs, function = (), {}, pickle.loads(base64.b64decode(request["args"]))
                 _alarm(request["timeout"])
                 try:
                     value = function(*args, **kwargs)
@@ -203,8 +165,6 @@ def main():
             except BaseException as e:  # noqa: B036 - the student's function may raise anything
                 _alarm(0)
                 reply(error(e))
-        elif op == "audit":
-            reply({"tampering": _audit(originals)})
         else:
             reply({"status": "error", "ename": "ValueError", "evalue": f"unknown op {op!r}"})
 

@@ -13,7 +13,10 @@ import base64
 import numpy as np
 
 DTYPE_KINDS = "biuf"  # bool, signed and unsigned integers, floats: the arrays a question asks for
-MAX_ITEMS = 1_000_000  # array elements or container items in one value, both sides enforce it
+MAX_ITEMS = 1_000_000  # array elements in one value, both sides enforce it
+MAX_CONTAINERS = 100_000  # lists, tuples, dicts and boxed floats in one value (each costs the grader ~100 B)
+MAX_PARAMETERS = 1_000_000  # weights and biases of one network, checked on its sizes before it is built
+MAX_LAYERS = 64
 KEY_TYPES = (str, int, float, bool, type(None))  # dict keys that cross
 
 
@@ -52,10 +55,10 @@ def encode(value, depth=0):
         if type(value) is float:
             return {"t": "float", "v": repr(value)}
         if type(value) in (list, tuple):
-            if len(value) > MAX_ITEMS:
+            if len(value) > MAX_CONTAINERS:
                 raise TypeError
             return {"t": type(value).__name__, "v": [encode(v, depth + 1) for v in value]}
-        if type(value) is dict and all(type(k) in KEY_TYPES for k in value) and len(value) <= MAX_ITEMS:
+        if type(value) is dict and all(type(k) in KEY_TYPES for k in value) and len(value) <= MAX_CONTAINERS:
             return {"t": "dict", "v": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
         if type(value) is np.ndarray:
             return {"t": "ndarray", **_array(value)}
@@ -77,45 +80,84 @@ def encode(value, depth=0):
     return {"t": "opaque", "type": type(value).__name__[:100], "repr": text}
 
 
-def _decode_array(obj):
-    dtype = np.dtype(obj["dtype"])
+def _decode_array(obj, budget):
+    dtype = np.dtype(str(obj["dtype"])[:8])
+    if type(obj["shape"]) is not list or len(obj["shape"]) > 32:
+        raise ValueError("refused array shape")
     shape = tuple(int(n) for n in obj["shape"])
-    if dtype.kind not in DTYPE_KINDS or any(n < 0 for n in shape) or int(np.prod(shape)) > MAX_ITEMS:
-        raise ValueError(f"refused array {obj['dtype']} {shape}")
+    size = 1
+    for n in shape:
+        size *= n
+    if dtype.kind not in DTYPE_KINDS or any(n < 0 for n in shape) or size > MAX_ITEMS:
+        raise ValueError(f"refused array {dtype.str} {shape}"[:200])
+    budget.spend(size, "array elements", MAX_ITEMS)
+    if type(obj["b64"]) is not str or len(obj["b64"]) > 4 * (size * dtype.itemsize + 2) // 3 + 4:
+        raise ValueError("array data of the wrong length")
     data = base64.b64decode(obj["b64"], validate=True)
     return np.frombuffer(data, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
 
 
-def decode(obj, depth=0):
-    """Rebuild a value from :func:`encode`'s data (runs in the grader; trusts nothing in ``obj``)."""
+def parameters(sizes):
+    """Weights and biases of a network with layer sizes ``sizes``; raise ValueError over the budget."""
+    if type(sizes) is not list or not 2 <= len(sizes) <= MAX_LAYERS or \
+            not all(type(n) is int and 0 < n <= MAX_PARAMETERS for n in sizes):
+        raise ValueError(f"refused network sizes {str(sizes)[:100]}")
+    count = sum(m * n + n for m, n in zip(sizes[:-1], sizes[1:]))
+    if count > MAX_PARAMETERS:
+        raise ValueError(f"refused a network of {count} parameters (the limit is {MAX_PARAMETERS})")
+    return count
+
+
+class _Budget:
+    """What one decoded value may cost the grader, counted while it is built."""
+
+    def __init__(self):
+        self.spent = {}
+
+    def spend(self, n, what, limit):
+        self.spent[what] = self.spent.get(what, 0) + n
+        if self.spent[what] > limit:
+            raise ValueError(f"a value with more than {limit} {what}")
+
+
+def decode(obj, depth=0, budget=None):
+    """Rebuild a value from :func:`encode`'s data (runs in the grader; trusts nothing in ``obj``).
+
+    The value as a whole is bounded (depth, containers, array elements, network parameters) before
+    anything of that size is built; over a bound raises ValueError."""
     if depth > 21:
         raise ValueError("nested too deeply")
+    budget = budget or _Budget()
     if obj is None or type(obj) in (bool, int, str):
         return obj
     if type(obj) is not dict:
         raise ValueError(f"not plain data: {type(obj).__name__}")
     t = obj.get("t")
+    budget.spend(1, "containers", MAX_CONTAINERS)
     if t == "float":
         return float(obj["v"])
     if t in ("list", "tuple"):
-        items = [decode(v, depth + 1) for v in obj["v"]]
+        items = [decode(v, depth + 1, budget) for v in obj["v"]]
         return items if t == "list" else tuple(items)
     if t == "dict":
-        items = [(decode(k, depth + 1), decode(v, depth + 1)) for k, v in obj["v"]]
+        items = [(decode(k, depth + 1, budget), decode(v, depth + 1, budget)) for k, v in obj["v"]]
         if not all(type(k) in KEY_TYPES for k, _ in items):
             raise ValueError("a dict key that is not a number or a string")
         return dict(items)
     if t == "ndarray":
-        return _decode_array(obj)
+        return _decode_array(obj, budget)
     if t == "npscalar":
-        return _decode_array(obj)[()]
+        return _decode_array(obj, budget)[()]
     if t == "Network":
         import nnlib
 
-        net = nnlib.Network([int(n) for n in obj["sizes"]], activation=str(obj["activation"]),
-                            cost=str(obj["cost"]), output_activation=str(obj["output_activation"]))
-        net.weights = [decode(w, depth + 1) for w in obj["weights"]]
-        net.biases = [decode(b, depth + 1) for b in obj["biases"]]
+        sizes = obj["sizes"]
+        budget.spend(parameters(sizes), "network parameters", MAX_PARAMETERS)
+        weights = [decode(w, depth + 1, budget) for w in obj["weights"]]
+        biases = [decode(b, depth + 1, budget) for b in obj["biases"]]
+        net = nnlib.Network(sizes, activation=str(obj["activation"])[:40], cost=str(obj["cost"])[:40],
+                            output_activation=str(obj["output_activation"])[:40])
+        net.weights, net.biases = weights, biases  # checked there: a wrong shape raises ValueError
         return net
     if t == "opaque":
         return Opaque(str(obj.get("type", "?"))[:100], str(obj.get("repr", ""))[:300])

@@ -108,6 +108,21 @@ def test_autograder_zip_runs_in_otters_container_flow(built):
         assert json.loads(zf.read("otter_config.json"))["assignment_name"] == "neurons"
 
 
+def test_autograder_environment_pins_every_package_it_installs(built):
+    """Before issue 20 the zip's environment.yml left numpy, scipy and the other packages pip installs
+    for otter and the book's package unpinned (and the conda packages too)."""
+    with zipfile.ZipFile(built[1]) as zf:
+        env = zf.read("environment.yml").decode()
+    deps = env.split("dependencies:", 1)[1]
+    lines = [line.strip()[2:] for line in deps.splitlines() if line.strip().startswith("- ")]
+    pip_packages = lines[lines.index("pip:") + 1:]
+    conda = lines[:lines.index("pip:")]
+    assert all("==" in p or " @ file:///autograder/" in p for p in pip_packages), pip_packages
+    assert all("=" in c for c in conda), conda
+    names = {p.split("==")[0] for p in pip_packages}
+    assert {"numpy", "scipy", "matplotlib", "scikit-learn", "ipywidgets", "tqdm", "nbformat"} <= names, names
+
+
 def test_otter_run_with_the_zip_gives_full_marks_to_a_solution(built, tmp_path):
     """`otter run` is the grading step of otter's container flow (run_otter.py calls it)."""
     nb = fill(nbformat.read(str(built[0]), as_version=4), master("neurons"))

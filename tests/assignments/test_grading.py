@@ -303,15 +303,39 @@ def test_every_assignments_solution_gets_full_marks_in_one_mixed_folder(tmp_path
     assert "cannot tell which assignment" in rows["shopping_list.ipynb"]["error"]
 
 
-def test_without_isolation_grading_warns_first_and_still_grades(built, neurons_full, tmp_path, monkeypatch, capsys):
-    """On a machine without root or namespaces, make grade says so before it starts and names what is
-    left unprotected; the grades are still right."""
-    monkeypatch.setattr(grade.sandbox, "probe", lambda: (False, "grading is not running as root"))
+def test_without_isolation_grading_is_refused_unless_asked_for(built, neurons_full, tmp_path, monkeypatch):
+    """Old grader: it printed a warning and ran student code as the teacher. Now it refuses, says why
+    and what would be unprotected, and writes nothing."""
+    monkeypatch.setattr(grade.sandbox, "probe", lambda: (None, "this machine does not allow user namespaces"))
+    monkeypatch.delenv("UNSAFE_NO_SANDBOX", raising=False)
     subs = tmp_path / "subs"
     subs.mkdir()
     nbformat.write(neurons_full, str(subs / "full.ipynb"))
-    (row,) = grade.grade_folder(subs, autograder_dir=built, out=tmp_path / "g.csv", timeout=60, jobs=1)
+    with pytest.raises(SystemExit) as stop:
+        grade.grade_folder(subs, autograder_dir=built, out=tmp_path / "g.csv", timeout=60, jobs=1)
+    assert "refusing to run student code" in str(stop.value) and "--unsafe-no-sandbox" in str(stop.value)
+    assert "other submissions, the grades file, the masters" in str(stop.value)
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_without_isolation_the_unsafe_flag_grades_and_says_what_is_unprotected(built, neurons_full, tmp_path,
+                                                                                 monkeypatch, capsys):
+    """With --unsafe-no-sandbox it grades, after a warning naming what is unprotected; the child is
+    started without preexec_fn (unsafe in a process with threads)."""
+    monkeypatch.setattr(grade.sandbox, "probe", lambda: (None, "this machine does not allow user namespaces"))
+    popen = grade.sandbox.subprocess.Popen
+
+    def no_preexec(*args, **kwargs):
+        assert kwargs.get("preexec_fn") is None, "preexec_fn under a thread pool"
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(grade.sandbox.subprocess, "Popen", no_preexec)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(neurons_full, str(subs / "full.ipynb"))
+    (row,) = grade.grade_folder(subs, autograder_dir=built, out=tmp_path / "g.csv", timeout=60, jobs=1,
+                                unsafe_no_sandbox=True)
     err = capsys.readouterr().err
-    assert err.startswith("WARNING: no sandbox (grading is not running as root)"), err[:300]
+    assert err.startswith("WARNING: no sandbox (this machine does not allow user namespaces)"), err[:300]
     assert "other submissions, the grades file, the masters" in err and "network" in err
     assert row["total"] == 7.0 and row["error"] == ""
