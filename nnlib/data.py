@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_float_array, check_int, check_number, describe, make_rng
+from .scoring import labels
 
 
 def one_hot(y, n_classes=None):
@@ -48,7 +49,11 @@ def one_hot(y, n_classes=None):
 
 @dataclass
 class Split:
-    """A seeded train/test split. ``X_*`` are inputs, ``Y_*`` one-hot targets, ``y_*`` labels."""
+    """A seeded train/test split. ``X_*`` are inputs, ``Y_*`` targets, ``y_*`` their labels.
+
+    Targets are one-hot (a label is the column of the 1) or one column of 0/1 (the label is
+    that value), as :func:`nnlib.labels` reads them.
+    """
 
     X_train: np.ndarray
     Y_train: np.ndarray
@@ -57,13 +62,13 @@ class Split:
 
     @property
     def y_train(self):
-        """Labels of the training examples, shape (n_train,)."""
-        return np.argmax(self.Y_train, axis=1)
+        """Labels of the training examples, shape (n_train,) (see :func:`nnlib.labels`)."""
+        return labels(self.Y_train)
 
     @property
     def y_test(self):
-        """Labels of the test examples, shape (n_test,)."""
-        return np.argmax(self.Y_test, axis=1)
+        """Labels of the test examples, shape (n_test,) (see :func:`nnlib.labels`)."""
+        return labels(self.Y_test)
 
 
 def train_test_split(X, Y, test_fraction=0.2, seed=0):
