@@ -192,8 +192,9 @@ def make_circles(n_samples=200, noise=0.05, seed=None):
 
 
 def make_spirals(n_samples=200, noise=0.03, turns=1.5, seed=None):
-    """Two interleaved spiral arms (labels 0 and 1), centred in about [0, 1]**2."""
+    """Two interleaved spiral arms (labels 0 and 1), centred in about [0, 1]**2; each arm winds ``turns`` times."""
     n_samples, noise = _check_toy_args(n_samples, noise)
+    turns = check_number("turns", turns, 0, low_open=True)
     rng = make_rng(seed)
     y = np.arange(n_samples) % 2
     t = rng.uniform(0.1, 1.0, n_samples)  # distance along the arm
