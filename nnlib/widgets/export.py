@@ -19,7 +19,7 @@ without it only the precomputed values can be shown, and the status line says so
 
 The frames are drawn only for the HTML book: a figure displayed in a kernel adds this view to
 its widget only when :func:`requested` (the build sets :data:`STATIC_ENV`, see
-``book/_ext/live_figures.py``; the kernels it starts inherit it). A reader's notebook shows the
+``booksite/live_figures.py``; the kernels it starts inherit it). A reader's notebook shows the
 widget at once and stores no frames; :func:`to_html` still writes them whenever it is called.
 
 Frames are stored as complete ``src`` strings (``data:image/png;base64,...``) in a JSON map
@@ -35,7 +35,7 @@ from .controls import Choice, fmt, index_of
 
 # Static frames are reduced to a palette of this many colours (smaller files).
 STATIC_COLORS = 64
-# Where the built book serves the figure worker (book/_ext/live_figures.py copies it there).
+# Where the built book serves the figure worker (booksite/live_figures.py copies it there).
 WORKER_PATH = "_figures/worker.js"
 
 #: The environment variable that asks displayed figures for their static HTML ("1": yes).

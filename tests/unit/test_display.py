@@ -1,7 +1,7 @@
 """Displaying a figure: the widget at once in a kernel, the precomputed frames only for the book.
 
 A figure shown in a reader's kernel draws one image (the widget's) and stores no frames; only
-when the build asks (``NNLIB_STATIC_FIGURES=1``, set by book/_ext/live_figures.py for the
+when the build asks (``NNLIB_STATIC_FIGURES=1``, set by booksite/live_figures.py for the
 kernels that execute the chapters) does the bundle carry the static HTML with every frame.
 Drawing calls are counted, not timed: benchmarks/bench_display.py times them.
 """
