@@ -24,21 +24,16 @@ Run: .venv/bin/python benchmarks/bench_display.py [--figures a b ...] [--judge c
 import argparse
 import json
 import os
-import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from nnlib.widgets import export, registry
 
 MODES = {"before": "1", "after": ""}  # the value of export.STATIC_ENV in each mode
 TARGET_S = 1.0
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--no-first-run", "--disable-component-update"]
 
 
 def _measure_here(name):
@@ -80,36 +75,12 @@ def measure_kernel(name, mode):
 
 # ---- real JupyterLab ----------------------------------------------------------------------
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_lab(folder, env):
-    token, port = secrets.token_hex(16), _free_port()
-    jupyter = Path(sys.executable).parent / "jupyter"
-    process = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
-         f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
-         f"--ServerApp.root_dir={folder}"], cwd=folder, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            return process, f"{base}/lab/tree/figures.ipynb?token={token}"
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    raise RuntimeError("JupyterLab did not start within 120 s")
-
-
-_READY = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-          " const s = w && w.sessionContext; return !!(s && s.session && s.session.kernel"
-          " && s.session.kernel.connectionStatus === 'connected' && s.kernelDisplayStatus === 'idle'"
-          " && w.content && w.content.widgets.length); }")
 _IDLE = "() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus === 'idle'"
+_CELLS = "(n) => window.jupyterapp.shell.currentWidget.content.widgets.length === n"
+_RUN_FIRST = ("() => { const nb = window.jupyterapp.shell.currentWidget; nb.content.activeCellIndex = 0;"
+              " window.jupyterapp.commands.execute('notebook:run-cell'); }")
+_FIRST_DONE = ("() => { const w = window.jupyterapp.shell.currentWidget; return w.content.widgets[0].model"
+               ".executionCount !== null && w.sessionContext.kernelDisplayStatus === 'idle'; }")
 # Run cell i and resolve with the ms from the run command to its output's image decoded on screen.
 _RUN_CELL = """async (i) => {
   const nb = window.jupyterapp.shell.currentWidget, cell = nb.content.widgets[i];
@@ -124,47 +95,34 @@ _RUN_CELL = """async (i) => {
 
 
 def measure_jupyterlab(names):
-    """{(name, mode): seconds} in real JupyterLab; one server and notebook per mode."""
+    """{(name, mode): seconds} in real JupyterLab; one server, kernel and notebook per mode."""
     import nbformat
-    from playwright.sync_api import sync_playwright
+
+    from booksite.browser import launch_chromium
+    from booksite.browser.jupyterlab import KERNEL_READY, run_jupyterlab
 
     results = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                                    args=CHROMIUM_ARGS)
-        try:
-            for mode, value in MODES.items():
-                with tempfile.TemporaryDirectory() as folder:
-                    nb = nbformat.v4.new_notebook()
-                    setup = (f"import os\nos.environ[{export.STATIC_ENV!r}] = {value!r}\n"
-                             "import ipywidgets, matplotlib\nfrom nnlib import widgets")
-                    nb.cells = [nbformat.v4.new_code_cell(setup)]
-                    nb.cells += [nbformat.v4.new_code_cell(f"widgets.{name}()") for name in names]
-                    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-                    nbformat.write(nb, Path(folder) / "figures.ipynb")
-                    env = dict(os.environ, JUPYTER_CONFIG_DIR=f"{folder}/config", JUPYTER_RUNTIME_DIR=f"{folder}/rt")
-                    process, url = _start_lab(folder, env)
-                    try:
-                        page = browser.new_page()
-                        page.set_default_timeout(300_000)
-                        page.goto(url)
-                        page.wait_for_function(_READY)
-                        page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0;"
-                                      " window.jupyterapp.commands.execute('notebook:run-cell'); }")
-                        page.wait_for_timeout(500)
+    with launch_chromium() as browser:
+        for mode, value in MODES.items():
+            with tempfile.TemporaryDirectory() as folder:
+                nb = nbformat.v4.new_notebook()
+                nb.cells = [nbformat.v4.new_code_cell("import ipywidgets, matplotlib\nfrom nnlib import widgets")]
+                nb.cells += [nbformat.v4.new_code_cell(f"widgets.{name}()") for name in names]
+                nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+                nbformat.write(nb, Path(folder) / "figures.ipynb")
+                env = {export.STATIC_ENV: value}  # the kernel inherits it: "1" is the old behaviour
+                with run_jupyterlab(Path(folder), "figures.ipynb", env=env) as url:
+                    page = browser.new_page()
+                    page.set_default_timeout(300_000)
+                    page.goto(url)
+                    page.wait_for_function(KERNEL_READY)
+                    page.wait_for_function(_CELLS, arg=len(nb.cells))
+                    page.evaluate(_RUN_FIRST)  # the imports, not timed
+                    page.wait_for_function(_FIRST_DONE)
+                    for i, name in enumerate(names, start=1):
+                        results[name, mode] = page.evaluate(_RUN_CELL, i) / 1000
                         page.wait_for_function(_IDLE)
-                        for i, name in enumerate(names, start=1):
-                            results[name, mode] = page.evaluate(_RUN_CELL, i) / 1000
-                            page.wait_for_function(_IDLE)
-                        page.close()
-                    finally:
-                        process.terminate()
-                        try:
-                            process.wait(timeout=20)
-                        except subprocess.TimeoutExpired:
-                            process.kill()
-        finally:
-            browser.close()
+                    page.close()
     return results
 
 
