@@ -69,6 +69,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	-$(BIN)/python benchmarks/bench_train.py
 	-$(BIN)/python benchmarks/bench_widgets.py
+	-$(BIN)/python benchmarks/bench_display.py --jupyterlab
 	-$(BIN)/python benchmarks/bench_grading.py
 	-$(MAKE) --no-print-directory bench-lite
 	-$(MAKE) --no-print-directory bench-lighthouse

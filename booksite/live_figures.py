@@ -7,13 +7,19 @@ This extension copies that worker (booksite/figure_worker.js) to the path the fi
 ``_figures/worker.js`` at the root of the built site, once the HTML is written. It is not placed
 under ``_static``: Jupyter Book adds every script there to every page, and no page loads this one
 until a reader moves a control off the grid.
+
+It also asks the figures for their static view: it sets ``NNLIB_STATIC_FIGURES=1``
+(:data:`nnlib.widgets.export.STATIC_ENV`) in the build's environment, which the kernels that
+execute the chapters inherit, so each displayed figure carries its precomputed frames. Readers'
+kernels do not have it and show only the live widget.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from nnlib.widgets.export import WORKER_PATH
+from nnlib.widgets.export import STATIC_ENV, WORKER_PATH
 
 SOURCE = Path(__file__).parent / "figure_worker.js"
 
@@ -27,5 +33,7 @@ def _copy_worker(app, exception):
 
 
 def setup(app):
+    # Before any chapter runs: the kernels myst-nb starts copy this process's environment.
+    os.environ[STATIC_ENV] = "1"
     app.connect("build-finished", _copy_worker)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -107,6 +107,22 @@ def check_int(name, value, low=None, high=None):
     return value
 
 
+def check_callable(name, value, signature):
+    """Return ``value`` after checking it can be called; ``signature`` shows how, e.g. ``"grad(x)"``."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function, called as {signature}, got {describe(value)}")
+    return value
+
+
+def check_network(name, net):
+    """Return ``net`` after checking it is an :class:`nnlib.Network`."""
+    from .network import Network  # here: network imports this module
+
+    if not isinstance(net, Network):
+        raise TypeError(f"{name} must be an nnlib Network, e.g. Network([2, 3, 1]), got {describe(net)}")
+    return net
+
+
 def make_rng(seed):
     """Return a ``numpy.random.Generator`` from a seed, a Generator or None."""
     if isinstance(seed, np.random.Generator):

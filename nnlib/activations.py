@@ -64,6 +64,8 @@ class Activation:
     differentiable: bool = True
 
     def __call__(self, z):
+        if np.asarray(z).dtype.kind not in "biuf":
+            raise ValueError(f"z must be a number or an array of numbers, got {z!r:.60} ({type(z).__name__})")
         return self.f(z)
 
     def __repr__(self):

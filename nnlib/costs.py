@@ -20,6 +20,18 @@ import numpy as np
 EPSILON = 1e-12
 
 
+def _outputs_and_targets(a, y):
+    """``a`` and ``y`` as float arrays of one shape (n_samples, n_outputs) or (n_outputs,)."""
+    try:
+        a, y = np.asarray(a, dtype=float), np.asarray(y, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"a and y must be arrays of numbers: {error}") from None
+    if a.shape != y.shape or a.ndim not in (1, 2):
+        raise ValueError(f"a (outputs) and y (targets) must have one shape, (n_samples, n_outputs) or "
+                         f"(n_outputs,), got a of shape {a.shape} and y of shape {y.shape}")
+    return a, y
+
+
 class QuadraticCost:
     """C_x = 1/2 * ||a - y||**2 (half the squared error), batch cost = mean over examples."""
 
@@ -33,8 +45,8 @@ class QuadraticCost:
 
     @classmethod
     def value(cls, a, y):
-        """The batch cost: the mean of :meth:`per_example`, a float."""
-        return float(np.mean(cls.per_example(a, y)))
+        """The batch cost: the mean of :meth:`per_example`, a float (``a`` and ``y`` of one shape)."""
+        return float(np.mean(cls.per_example(*_outputs_and_targets(a, y))))
 
     @staticmethod
     def derivative(a, y):
@@ -69,8 +81,8 @@ class CrossEntropyCost:
 
     @classmethod
     def value(cls, a, y):
-        """The batch cost: the mean of :meth:`per_example`, a float."""
-        return float(np.mean(cls.per_example(a, y)))
+        """The batch cost: the mean of :meth:`per_example`, a float (``a`` and ``y`` of one shape)."""
+        return float(np.mean(cls.per_example(*_outputs_and_targets(a, y))))
 
     @staticmethod
     def derivative(a, y):

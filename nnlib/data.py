@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_float_array, check_int, check_number, describe, make_rng
+from .scoring import labels
 
 
 def one_hot(y, n_classes=None):
@@ -48,7 +49,11 @@ def one_hot(y, n_classes=None):
 
 @dataclass
 class Split:
-    """A seeded train/test split. ``X_*`` are inputs, ``Y_*`` one-hot targets, ``y_*`` labels."""
+    """A seeded train/test split. ``X_*`` are inputs, ``Y_*`` targets, ``y_*`` their labels.
+
+    Targets are one-hot (a label is the column of the 1) or one column of 0/1 (the label is
+    that value), as :func:`nnlib.labels` reads them.
+    """
 
     X_train: np.ndarray
     Y_train: np.ndarray
@@ -57,13 +62,13 @@ class Split:
 
     @property
     def y_train(self):
-        """Labels of the training examples, shape (n_train,)."""
-        return np.argmax(self.Y_train, axis=1)
+        """Labels of the training examples, shape (n_train,) (see :func:`nnlib.labels`)."""
+        return labels(self.Y_train)
 
     @property
     def y_test(self):
-        """Labels of the test examples, shape (n_test,)."""
-        return np.argmax(self.Y_test, axis=1)
+        """Labels of the test examples, shape (n_test,) (see :func:`nnlib.labels`)."""
+        return labels(self.Y_test)
 
 
 def train_test_split(X, Y, test_fraction=0.2, seed=0):
@@ -105,25 +110,26 @@ def load_digits(test_fraction=0.2, seed=0):
         ``X_train`` of shape (n_train, 64), ``Y_train`` of shape (n_train, 10), and the same
         for the test set (360 test examples with the defaults). Reshape a row to (8, 8) to see it.
     """
-    try:
+    try:  # the file itself: importing scikit-learn costs about a second (it imports scipy)
+        data, target = _digits_from_file()
+    except OSError:
         from sklearn.datasets import load_digits as sklearn_digits
-    except ImportError as error:  # the HTML book's figure worker: see _digits_without_sklearn
-        data, target = _digits_without_sklearn(error)
-    else:
+
         digits = sklearn_digits()
         data, target = digits.data, digits.target
     X = data / 16.0  # pixel intensities 0..16 -> [0, 1]
     return train_test_split(X, one_hot(target, 10), test_fraction, seed)
 
 
-def _digits_without_sklearn(error):
-    """(data, target) read from scikit-learn's digits file when scikit-learn cannot be imported.
+def _digits_from_file():
+    """(data, target) read from scikit-learn's digits file, without importing scikit-learn.
 
-    The HTML book's figure worker (Pyodide) unpacks scikit-learn's wheel but not scipy and OpenBLAS,
-    which scikit-learn imports and which would cost it many seconds: the data are read here as
-    scikit-learn reads them (``np.loadtxt`` of ``sklearn/datasets/data/digits.csv.gz``, the
-    label in the last column), so they are the same numbers. Re-raises ``error`` when the file is
-    not there either.
+    Importing scikit-learn imports scipy, about a second on a laptop (the first frame of
+    ``digits_training`` waits for it) and many seconds in the HTML book's figure worker (Pyodide,
+    which unpacks scikit-learn's wheel but not scipy). The file is read as scikit-learn reads it
+    (``np.loadtxt`` of ``sklearn/datasets/data/digits.csv.gz``, the label in the last column),
+    so the numbers are the same (``tests/unit/test_data.py`` compares them). Raises OSError when
+    the file is not where scikit-learn keeps it.
     """
     import gzip
     import importlib.util
@@ -131,10 +137,8 @@ def _digits_without_sklearn(error):
 
     spec = importlib.util.find_spec("sklearn")
     if spec is None or not spec.submodule_search_locations:
-        raise error
+        raise FileNotFoundError("scikit-learn is not installed")
     path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz"
-    if not path.is_file():
-        raise error
     with gzip.open(path, "rt") as f:
         table = np.loadtxt(f, delimiter=",")
     return table[:, :-1], table[:, -1].astype(int)
@@ -188,8 +192,9 @@ def make_circles(n_samples=200, noise=0.05, seed=None):
 
 
 def make_spirals(n_samples=200, noise=0.03, turns=1.5, seed=None):
-    """Two interleaved spiral arms (labels 0 and 1), centred in about [0, 1]**2."""
+    """Two interleaved spiral arms (labels 0 and 1), centred in about [0, 1]**2; each arm winds ``turns`` times."""
     n_samples, noise = _check_toy_args(n_samples, noise)
+    turns = check_number("turns", turns, 0, low_open=True)
     rng = make_rng(seed)
     y = np.arange(n_samples) % 2
     t = rng.uniform(0.1, 1.0, n_samples)  # distance along the arm

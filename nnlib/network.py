@@ -22,10 +22,8 @@ import numpy as np
 from ._validation import as_float_array, check_int, check_same_length, describe, label_hint, make_rng
 from .activations import get_activation
 from .costs import CrossEntropyCost, get_cost
-from .parameters import count_params, pack, parameter_lists, sizes_of, split, unpack
+from .parameters import count_params, parameter_lists, sizes_of, split
 from .scoring import labels, score_outputs
-
-_labels = labels  # the name nnlib 0.1 used; kept for old imports
 
 
 @dataclass
@@ -293,8 +291,6 @@ class Network:
             activations.append(A)
         return ForwardPass(zs, activations)
 
-    _forward = forward_batch  # the name nnlib 0.1 used
-
     # ---- cost and scores ----------------------------------------------------------------
 
     def cost(self, X, Y):
@@ -378,8 +374,6 @@ class Network:
         nabla = np.empty(self.n_params)
         return BackwardPass([None] * self.L, *split(nabla, self.sizes), nabla)
 
-    _backward = backward_batch  # the name nnlib 0.1 used
-
     # ---- predictions --------------------------------------------------------------------
 
     def predict(self, X):
@@ -437,4 +431,4 @@ def _check_sizes(sizes):
     return [int(n) for n in sizes]
 
 
-__all__ = ["Network", "ForwardPass", "BackwardPass", "pack", "unpack"]
+__all__ = ["Network", "ForwardPass", "BackwardPass"]

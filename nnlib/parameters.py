@@ -19,7 +19,10 @@ class ParameterList(list):
     :attr:`nnlib.Network.params`), so in-place updates such as
     ``W -= eta * nabla_w`` change the network. Assigning an array, to one item
     (``net.weights[0] = W``) or to the whole list (``net.weights = [...]``),
-    checks it and copies its values into the view.
+    checks it and copies its values into the view. The list has one array per layer and
+    its length never changes: ``append``, ``pop``, ``del`` and the other list changes raise
+    a TypeError saying how to change a layer. A copy (``copy.deepcopy``, pickle) is a plain
+    list of arrays.
 
     Parameters
     ----------
@@ -53,6 +56,18 @@ class ParameterList(list):
             raise ValueError(f"set {self.name} one layer at a time (or assign a whole new list), not a slice")
         i = range(len(self))[i]
         self[i][...] = self._checked(i, array)
+
+    def _fixed_length(self, *args, **kwargs):
+        raise TypeError(
+            f"net.{self.name} holds one array per layer after the input ({len(self)} here) and its length "
+            f"cannot change. To set layer l's {self.name}, assign net.{self.name}[l - 1] = array; to change "
+            f"the layers, build a new Network with the sizes you want, e.g. Network([2, 4, 1])")
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _fixed_length
+    __delitem__ = __iadd__ = __imul__ = _fixed_length
+
+    def __reduce_ex__(self, protocol):  # copies and pickles are plain lists of arrays
+        return list, (list(self),)
 
     def _checked(self, i, array):
         name, expected = f"{self.name}[{i}]", self.shapes[i]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_int, check_positive_number, make_rng
+from ._validation import check_callable, check_int, check_network, check_positive_number, make_rng
 from .scoring import score_outputs
 
 
@@ -42,6 +42,7 @@ def sgd_step(net, X_batch, Y_batch, eta):
     eta : float
         Learning rate, > 0.
     """
+    net = check_network("net", net)
     X_batch, Y_batch = net.check_batch(X_batch, Y_batch, "X_batch", "Y_batch")
     eta = check_positive_number("eta", eta)
     gradient = net.backward_batch(net.forward_batch(X_batch), Y_batch)
@@ -119,6 +120,7 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None,
         diverged: eta is too large); the message names the epoch and eta.
         numpy's own overflow warnings may come first.
     """
+    net = check_network("net", net)
     if np.ndim(X) != 2:
         raise ValueError(f"X must be 2-D, one example per row, "
                          f"got shape {np.shape(X)}")
@@ -130,6 +132,8 @@ def train(net, X, Y, epochs, batch_size, eta, seed=None, validation=None,
     rng = make_rng(seed)
     if validation is not None:
         X_val, Y_val = _check_validation(net, validation)
+    if callback is not None:
+        check_callable("callback", callback, "callback(epoch, net, history)")
 
     params = net.params  # every W^l and b^l in one vector (not a copy)
     history = History()

@@ -1,7 +1,8 @@
 """Interactive figures for the book: live ipywidgets in a kernel, explorable static HTML in the book.
 
 Each function returns an :class:`InteractiveFigure`; display it (make it the last expression of
-a cell) to get both views. Every figure computes with nnlib.
+a cell) to get its live widget at once. The static view (precomputed frames) is drawn only when
+the HTML book's build asks for it (see :mod:`.export`). Every figure computes with nnlib.
 
 >>> from nnlib.widgets import neuron_playground
 >>> fig = neuron_playground(w1=0.5)      # doctest: +SKIP

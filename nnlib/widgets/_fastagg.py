@@ -10,14 +10,16 @@ rounded to a quarter pixel) and stamps the cached bitmaps on later draws.
 
 It uses these private matplotlib internals (``PRIVATE_API``): ``FT2Font._layout``,
 ``FT2Font._set_transform``, ``FT2Font._render_glyph``, ``RendererAgg._prepare_font``,
-``RendererAgg._renderer.draw_text_image``. The fence:
+``RendererAgg._renderer.draw_text_image`` and ``backend_agg.get_hinting_flag`` (not public
+API). The canvas keeps its renderer under a key of its own, not matplotlib's ``_lastKey``. The fence:
 
 * ``pyproject.toml`` bounds matplotlib below 3.12, the versions this was checked with;
 * at import, every private name is looked up; if one is missing (or ``NNLIB_NO_GLYPH_CACHE`` is
   set), :data:`AVAILABLE` is False and :class:`FastCanvasAgg` draws exactly as the stock canvas;
-* at draw time, *any* exception in the cached path turns the cache off for the process
-  (:data:`STATE` records why) and that text is drawn by matplotlib's own code;
-* ``tests/unit/test_widgets.py`` fails when the cache is unavailable on the pinned matplotlib,
+* at draw time, *any* exception in the cached path (making the renderer or drawing a text)
+  turns the cache off for the process (:data:`STATE` records why) and matplotlib's own code
+  draws instead;
+* ``tests/unit/test_widgets.py`` and ``tests/unit/test_fastagg.py`` fail when the cache is unavailable on the pinned matplotlib,
   when its text differs from stock Agg text, or when the fallback does not fall back.
 
 Mathtext and rotated text always use matplotlib's own code.
@@ -26,13 +28,15 @@ import os
 
 import numpy as np
 from matplotlib import ft2font
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.backends import backend_agg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
 PRIVATE_API = [(ft2font.FT2Font, "_layout"), (ft2font.FT2Font, "_set_transform"),
-               (ft2font.FT2Font, "_render_glyph"), (RendererAgg, "_prepare_font"), (ft2font, "RenderMode")]
+               (ft2font.FT2Font, "_render_glyph"), (RendererAgg, "_prepare_font"), (ft2font, "RenderMode"),
+               (backend_agg, "get_hinting_flag")]
 #: Whether the glyph cache is in use; ``reason`` says why not.
 STATE = {"enabled": True, "reason": ""}
-_missing = [f"{owner.__name__}.{name}" for owner, name in PRIVATE_API if not hasattr(owner, name)]
+_missing = [f"{owner.__name__.rsplit('.', 1)[-1]}.{name}" for owner, name in PRIVATE_API if not hasattr(owner, name)]
 if _missing:
     STATE.update(enabled=False, reason=f"matplotlib lacks {', '.join(_missing)}")
 elif os.environ.get("NNLIB_NO_GLYPH_CACHE"):
@@ -42,6 +46,11 @@ AVAILABLE = STATE["enabled"]
 _GLYPHS, _LAYOUTS = {}, {}
 _MAX_GLYPHS, _MAX_LAYOUTS = 50_000, 5_000
 _QUANTUM = 16  # 1/64 px units: positions rounded to a quarter pixel
+
+
+def get_hinting_flag():
+    """matplotlib's FreeType load flags for ``rcParams["text.hinting"]`` (looked up at each call)."""
+    return backend_agg.get_hinting_flag()
 
 
 class CachedGlyphRenderer(RendererAgg):
@@ -95,11 +104,15 @@ class FastCanvasAgg(FigureCanvasAgg):
     """FigureCanvasAgg drawing with :class:`CachedGlyphRenderer` (the stock renderer when not AVAILABLE)."""
 
     def get_renderer(self):
-        if not AVAILABLE:
+        if not AVAILABLE or not STATE["enabled"]:
             return super().get_renderer()
-        w, h = self.get_width_height(physical=True)
-        key = w, h, self.figure.dpi
-        if self._lastKey != key:
-            self.renderer = CachedGlyphRenderer(w, h, self.figure.dpi)
-            self._lastKey = key
-        return self.renderer
+        try:
+            w, h = self.get_width_height(physical=True)
+            key = w, h, self.figure.dpi
+            if getattr(self, "_glyph_renderer_key", None) != key or not isinstance(self.renderer, CachedGlyphRenderer):
+                self.renderer = CachedGlyphRenderer(w, h, self.figure.dpi)
+                self._glyph_renderer_key = key
+            return self.renderer
+        except Exception as error:  # any failure of the cached path: matplotlib's own renderer
+            STATE.update(enabled=False, reason=f"{type(error).__name__}: {error}")
+            return super().get_renderer()

@@ -52,6 +52,12 @@ class Slider:
     label: str = None
     redraw: str = "dynamic"
 
+    def __post_init__(self):
+        if isinstance(self.default, bool) or not isinstance(self.default, (int, float, np.integer, np.floating)) \
+                or not self.min <= self.default <= self.max:
+            raise ValueError(f"{self.name} must be a number from {fmt(self.min)} to {fmt(self.max)}, "
+                             f"got {self.default!r}")
+
     @property
     def is_int(self):
         return all(isinstance(v, (int, np.integer)) for v in (self.min, self.max, self.step, self.default))

@@ -17,6 +17,11 @@ status line and a few lines of inline JavaScript. No CDN, no server, no kernel:
 The page finds the site's root from ``data-content_root`` on ``<html>`` (Sphinx writes it);
 without it only the precomputed values can be shown, and the status line says so.
 
+The frames are drawn only for the HTML book: a figure displayed in a kernel adds this view to
+its widget only when :func:`requested` (the build sets :data:`STATIC_ENV`, see
+``booksite/live_figures.py``; the kernels it starts inherit it). A reader's notebook shows the
+widget at once and stores no frames; :func:`to_html` still writes them whenever it is called.
+
 Frames are stored as complete ``src`` strings (``data:image/png;base64,...``) in a JSON map
 from key to source; a build step may replace any of them with a URL of a separate file.
 """
@@ -24,6 +29,7 @@ import base64
 import html
 import itertools
 import json
+import os
 
 from .controls import Choice, fmt, index_of
 
@@ -32,7 +38,15 @@ STATIC_COLORS = 64
 # Where the built book serves the figure worker (booksite/live_figures.py copies it there).
 WORKER_PATH = "_figures/worker.js"
 
+#: The environment variable that asks displayed figures for their static HTML ("1": yes).
+STATIC_ENV = "NNLIB_STATIC_FIGURES"
+
 _counter = itertools.count(1)
+
+
+def requested():
+    """True when a displayed figure must carry its static HTML: the HTML book is being built."""
+    return os.environ.get(STATIC_ENV, "") == "1"
 
 
 def frame_key(figure, values):

@@ -13,9 +13,6 @@ from . import export
 from .controls import Choice
 from .drawing import DPI, LayeredCanvas, freeze_layout, new_figure, png_bytes
 
-# The old module-level names, used by notebooks written for nnlib 0.1.
-LIVE_DPI = STATIC_DPI = DPI
-
 
 @dataclass
 class InteractiveFigure:
@@ -152,16 +149,30 @@ class InteractiveFigure:
         return self._widget
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": repr(self), "text/html": self.to_html()}
-        try:
-            from IPython import get_ipython
-        except ImportError:
-            return bundle
-        shell = get_ipython()
-        if shell is not None and getattr(shell, "kernel", None) is not None:
+        """What a notebook shows: the live widget in a kernel, the static HTML only for the book.
+
+        In a kernel the bundle carries the widget view, drawn once for the current values. The
+        precomputed frames (:meth:`to_html`, seconds of drawing and about a megabyte) are added
+        only when the book's build asks for them (:func:`~nnlib.widgets.export.requested`), so a
+        reader's notebook shows the widget at once and stores no frames.
+        """
+        bundle = {"text/plain": repr(self)}
+        if export.requested():
+            bundle["text/html"] = self.to_html()
+        if _in_kernel():
             view = self.widget()._repr_mimebundle_()
             bundle.update({k: v for k, v in view.items() if k != "text/plain"})
         return bundle
 
     def __repr__(self):
         return f"<{self.name}: interactive figure; run the notebook to use its controls>"
+
+
+def _in_kernel():
+    """True in a Jupyter kernel (where an ipywidgets view can be shown), False elsewhere."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None

@@ -60,3 +60,33 @@ def test_toy_set_bad_arguments():
 def test_train_test_split_bad_fraction():
     with pytest.raises(ValueError, match=r"test_fraction must be a number in \(0, 1\), got 1.5"):
         train_test_split(np.zeros((10, 2)), np.zeros((10, 1)), test_fraction=1.5)
+
+
+def test_digits_are_scikit_learns_numbers():
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    from nnlib.data import _digits_from_file
+
+    data, target = _digits_from_file()
+    digits = sklearn_digits()
+    np.testing.assert_array_equal(data, digits.data)
+    np.testing.assert_array_equal(target, digits.target)
+
+
+def test_loading_the_digits_does_not_import_scikit_learn():
+    """Importing scikit-learn (and scipy) would delay digits_training's first frame by about a second."""
+    import subprocess
+    import sys
+
+    code = "import sys; from nnlib import load_digits; load_digits(); print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "False", out.stderr[-2000:]
+
+
+def test_a_split_of_one_column_targets_has_zero_one_labels():
+    X = np.arange(10.0).reshape(5, 2)
+    Y = np.array([[0.0], [1.0], [1.0], [0.0], [1.0]])
+    split = train_test_split(X, Y, test_fraction=0.4, seed=0)
+    np.testing.assert_array_equal(split.y_train, split.Y_train[:, 0].astype(int))
+    np.testing.assert_array_equal(split.y_test, split.Y_test[:, 0].astype(int))
+    assert set(split.y_train) | set(split.y_test) == {0, 1}

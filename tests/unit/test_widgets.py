@@ -228,12 +228,6 @@ def test_no_figure_module_imports_another_figure_module():
                 assert set(names) <= shared, f"{path.name} imports {names}"
 
 
-def test_mimebundle_without_kernel_has_html_and_text():
-    bundle = widgets.activation_explorer()._repr_mimebundle_()
-    assert "text/html" in bundle and "text/plain" in bundle
-    assert "application/vnd.jupyter.widget-view+json" not in bundle
-
-
 def test_live_widget_redraws_when_a_slider_moves():
     fig = widgets.neuron_playground()
     box = fig.widget()
