@@ -419,9 +419,9 @@ class BookLinks:
     """Links from a notebook of the in-browser edition to the book's HTML pages.
 
     The JupyterLite site is served at <site>/lite/ and the book's pages at <site>/book/<page>.html.
-    A link must name its page by a full address, because JupyterLab opens a relative one as a file of
-    its own; `lite-book-links.js` (added to the site's pages) completes the address `book:<page>` from
-    the address the site is served from.
+    JupyterLab opens a relative link as a file of its own, so a link is written from the site's root
+    (`/book/<page>.html#label`); book-lite.js, which the build adds to the JupyterLite pages,
+    completes it with the folder the site is served from, if any.
     """
 
     def __init__(self, targets=None, titles=None):
@@ -433,10 +433,10 @@ class BookLinks:
         text, target = (m["text"], m["target"]) if m else (None, body.strip())
         if role == "doc":
             page = posixpath_join(here, target)
-            return f"[{text or self.titles.get(page, page)}](book:{page})"
+            return f"[{text or self.titles.get(page, page)}](/book/{page}.html)"
         if role in ("ref", "numref") and target in self.targets:
             page, heading = self.targets[target]
-            return f"[{text or heading or target}](book:{page}#{target})"
+            return f"[{text or heading or target}](/book/{page}.html#{target})"
         return text or target
 
 
@@ -554,6 +554,21 @@ def stage_contents(dest: Path) -> None:
         shutil.copytree(images, dest / "images")
 
 
+def add_book_script(out: Path) -> None:
+    """Copy book-lite.js to the site and load it from each of JupyterLite's app pages."""
+    shutil.copy2(HERE / "book-lite.js", out / "book-lite.js")
+    pages = [p for p in out.glob("*/index.html") if (p.parent / "../book-lite.js").resolve().is_file()]
+    if not pages:
+        raise BuildError(f"no JupyterLite app page (*/index.html) in {out}")
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if "book-lite.js" not in text:
+            if "</head>" not in text:
+                raise BuildError(f"{page}: no </head> to add book-lite.js to")
+            text = text.replace("</head>", '<script src="../book-lite.js"></script>\n</head>', 1)
+            page.write_text(text, encoding="utf-8")
+
+
 # ------------------------------------------------------------------------------------------ main
 def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
     pip = [sys.executable, "-m", "pip"]
@@ -568,6 +583,9 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=cache))
     try:
         shutil.copy2(HERE / "jupyter-lite.json", stage / "jupyter-lite.json")
+        # Arrow keys on a focused widget (a slider's handle) move the widget, not the notebook's
+        # cursor: the notebook's arrow-key shortcuts skip anything inside a widget's view.
+        shutil.copy2(HERE / "overrides.json", stage / "overrides.json")
         lock = assemble_pyodide(stage / "static" / "pyodide", tgz, carrier, wheels)
         stage_contents(stage / "contents")
 
@@ -580,6 +598,7 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
+    add_book_script(out)
     verify_site(out / "static" / "pyodide", lock, official)
     config = json.loads((out / "jupyter-lite.json").read_text())
     settings = config["jupyter-config-data"]["litePluginSettings"][

@@ -327,10 +327,10 @@ def test_browser_copies_have_no_raw_myst_and_no_colab_setup(source, rel, tmp_pat
 def test_references_become_links_to_the_books_pages(tmp_path):
     copy = _staged(tmp_path, ROOT / "book" / "activations.ipynb")
     text = "\n".join(c["source"] for c in copy["cells"] if c["cell_type"] == "markdown")
-    assert "[calculus refresher](book:notation#calculus-refresher)" in text
-    assert "(book:assignments/activations)" in text
+    assert "[calculus refresher](/book/notation.html#calculus-refresher)" in text
+    assert "(/book/assignments/activations.html)" in text
     # every link names a page the book builds
-    for page in re.findall(r"\(book:([\w/-]+)", text):
+    for page in re.findall(r"\(/book/([\w/-]+)\.html", text):
         assert (ROOT / "book" / f"{page}.ipynb").is_file() or (ROOT / "book" / f"{page}.md").is_file(), page
 
 
@@ -341,4 +341,4 @@ def test_a_dropdown_inside_a_list_item_stays_in_the_item():
     assert out == ("1. Question?\n\n   <details>\n   <summary>Answer</summary>\n\n   It is $x^2$.\n\n"
                    "   </details>\n\n2. Next")
     warn = "```{admonition} Careful\n:class: warning\nBody with {doc}`x <intro>`.\n```"
-    assert build.myst_to_markdown(warn, links, "cost") == "> **Careful**\n>\n> Body with [x](book:intro)."
+    assert build.myst_to_markdown(warn, links, "cost") == "> **Careful**\n>\n> Body with [x](/book/intro.html)."

@@ -58,6 +58,7 @@
 
   function start() {
     wideContentsToggle();
+    closeDrawersOnNavigation();
     markScrollers();
     window.addEventListener("resize", soon);
   }
@@ -79,6 +80,32 @@
       toc.classList.toggle("book-toc-hidden");
       toggle.setAttribute("aria-expanded", String(hidden));
     }, true);
+  }
+
+  // ---- the drawers close when a reader picks an entry -----------------------------------------
+  // On a phone the theme shows the contents (and the book's sidebar) as a modal dialog over the
+  // page; a tap on one of its links must close it and then go there. The theme gives the focus
+  // back to the toggle when its dialog closes, so the jump to the entry is made after that.
+  function closeDrawersOnNavigation() {
+    ["pst-secondary-sidebar-modal", "pst-primary-sidebar-modal"].forEach((id) => {
+      const dialog = document.getElementById(id);
+      if (!dialog) return;
+      dialog.addEventListener("click", (event) => {
+        const link = event.target.closest && event.target.closest("a[href]");
+        if (!link || !dialog.open || event.defaultPrevented || event.button > 0 ||
+            event.ctrlKey || event.metaKey || event.shiftKey) return;
+        const url = new URL(link.href, location.href);
+        const samePage = url.origin === location.origin && url.pathname === location.pathname;
+        event.preventDefault();
+        dialog.close();
+        setTimeout(() => {
+          if (!samePage || !url.hash) { location.assign(url.href); return; }
+          const target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+          history.pushState(null, "", url.href);
+          if (target) target.scrollIntoView();
+        }, 0);
+      });
+    });
   }
 
   // ---- 2. search snippets ---------------------------------------------------------------------
