@@ -279,6 +279,64 @@ def assemble_pyodide(dest: Path, tgz: Path, carrier: Path, extra_wheels: list[Pa
     return lock
 
 
+# ------------------------------------------------------------------ matplotlib's font cache
+FONT_CACHE_PACKAGE = "book_matplotlib_cache"
+
+
+def matplotlib_font_cache(pyodide_dir: Path) -> dict:
+    """{name, site, json}: the font list Pyodide's matplotlib builds, made by running it in Node."""
+    result = subprocess.run(["node", str(HERE / "font_cache.js"), str(pyodide_dir)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(f"node font_cache.js failed: {result.stderr[-2000:]}")
+    cache = json.loads(result.stdout)
+    if not re.fullmatch(r"fontlist-v\d+\.json", cache["name"]) or '"ttflist"' not in cache["json"]:
+        raise BuildError(f"font_cache.js returned no font list: {result.stdout[:200]}")
+    return cache
+
+
+def font_cache_wheel(folder: Path, cache: dict) -> Path:
+    """A small wheel holding matplotlib's font list, the folder MPLCONFIGDIR names in the browser."""
+    name, version = FONT_CACHE_PACKAGE, "1.0"
+    dist = f"{name}-{version}.dist-info"
+    files = {
+        f"{name}/__init__.py": b'"""Matplotlib\'s font list for the in-browser edition (MPLCONFIGDIR)."""\n',
+        f"{name}/{cache['name']}": cache["json"].encode(),
+        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+        f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: book-lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{dist}/top_level.txt": f"{name}\n".encode(),
+    }
+    record = "".join(
+        f"{path},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},"
+        f"{len(data)}\n" for path, data in files.items()) + f"{dist}/RECORD,,\n"
+    files[f"{dist}/RECORD"] = record.encode()
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as z:
+        for path, data in files.items():
+            info = zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return wheel
+
+
+def add_font_cache(pyodide_dir: Path, lock: dict, config_path: Path) -> None:
+    """Ship matplotlib's font list with the site: a wheel in the lock, loaded with the kernel, and
+    MPLCONFIGDIR pointing at its folder (jupyter-lite.json), so no reader's kernel builds it."""
+    cache = matplotlib_font_cache(pyodide_dir)
+    wheel = font_cache_wheel(pyodide_dir, cache)
+    entry = wheel_entry(wheel, set(lock["packages"]))
+    lock["packages"][entry["name"]] = entry
+    (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
+    config = json.loads(config_path.read_text())
+    options = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]["loadPyodideOptions"]
+    if entry["name"] not in options["packages"]:
+        options["packages"].append(entry["name"])
+    options.setdefault("env", {})["MPLCONFIGDIR"] = f"{cache['site']}/{FONT_CACHE_PACKAGE}"
+    config_path.write_text(json.dumps(config, indent=2) + "\n")
+
+
 def verify_site(pyodide_dir: Path, lock: dict, official: dict) -> None:
     """Re-check the built site: every lock file present with its hash; compiled ones official."""
     for name, entry in lock["packages"].items():
@@ -587,6 +645,7 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
         # cursor: the notebook's arrow-key shortcuts skip anything inside a widget's view.
         shutil.copy2(HERE / "overrides.json", stage / "overrides.json")
         lock = assemble_pyodide(stage / "static" / "pyodide", tgz, carrier, wheels)
+        add_font_cache(stage / "static" / "pyodide", lock, stage / "jupyter-lite.json")
         stage_contents(stage / "contents")
 
         # Always a clean build: an incremental one can drop pyodideUrl from jupyter-lite.json.
@@ -605,6 +664,8 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
         "@jupyterlite/pyodide-kernel-extension:kernel"]
     if settings.get("pyodideUrl") != "./static/pyodide/pyodide.js":
         raise BuildError(f"{out}/jupyter-lite.json lost pyodideUrl: {settings}")
+    if FONT_CACHE_PACKAGE not in settings.get("loadPyodideOptions", {}).get("env", {}).get("MPLCONFIGDIR", ""):
+        raise BuildError(f"{out}/jupyter-lite.json lost the font cache's MPLCONFIGDIR: {settings}")
     print(f"JupyterLite site: {out} ({len(lock['packages'])} Python packages, "
           f"{len(notebooks())} notebooks)")
 

@@ -163,3 +163,48 @@ def test_every_chapter_image_has_alt_text_written_for_it():
             if len(alt.split()) < 8:
                 problems.append(f"{path.name} cell {number}: alt {alt!r}")
     assert not problems, "images without a written alt text:\n" + "\n".join(problems)
+
+
+# ---- search ---------------------------------------------------------------------------------------
+def _control_words() -> set[str]:
+    """Pairs of neighbouring option names of the figures' menus ("step identity"), from the pages."""
+    import html as html_module
+    import json
+    pairs = set()
+    for rel in PAGES:
+        for options in re.findall(r'data-options="([^"]*)"', read(rel)):
+            names = json.loads(html_module.unescape(options))
+            pairs |= {f"{a} {b}" for a, b in zip(names, names[1:])}
+    return pairs
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=IDS)
+def test_search_for_sigmoid_shows_prose(browser, book_url, viewport):
+    """Snippets hold the page's prose: no figure controls, no garbled maths; and the search box's
+    magnifier does not sit on the query."""
+    page, outside = open_page(browser, book_url, "search.html?q=sigmoid", viewport)
+    try:
+        page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+        page.wait_for_timeout(2500)  # summaries arrive one page fetch at a time
+        snippets = page.eval_on_selector_all("#search-results ul.search li p.context",
+                                             "ps => ps.map(p => p.textContent)")
+        overlap = page.evaluate("""() => {
+          const input = document.querySelector('#search-results form input[name=q], .bd-search input[name=q], input[name=q]');
+          if (!input) return 'no search box';
+          const icon = input.parentElement.querySelector('i, svg, .fa-magnifying-glass');
+          if (!icon) return null;
+          const r = icon.getBoundingClientRect(), box = input.getBoundingClientRect();
+          const textStart = box.left + parseFloat(getComputedStyle(input).paddingLeft);
+          const overlaps = r.right > textStart && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+          return overlaps ? `icon ${Math.round(r.left)}-${Math.round(r.right)} px, text from ${Math.round(textStart)} px` : null;
+        }""")
+    finally:
+        page.context.close()
+    assert snippets, "no search snippets for 'sigmoid'"
+    pairs = _control_words()
+    with_controls = [s for s in snippets if any(pair in s for pair in pairs) or "starting Python" in s]
+    assert not with_controls, "snippets show figure controls:\n  " + "\n  ".join(s[:160] for s in with_controls)
+    garbled = [s for s in snippets if re.search(r"\\[a-zA-Z]+|\$|/1[1-9]|\be\(", s)]
+    assert not garbled, "snippets show raw or garbled maths:\n  " + "\n  ".join(s[:160] for s in garbled)
+    assert overlap is None, f"the magnifier overlaps the query: {overlap}"
+    assert not outside, outside

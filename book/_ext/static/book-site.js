@@ -59,6 +59,7 @@
   function start() {
     wideContentsToggle();
     closeDrawersOnNavigation();
+    layOutSectionsAhead();
     markScrollers();
     window.addEventListener("resize", soon);
   }
@@ -80,6 +81,29 @@
       toc.classList.toggle("book-toc-hidden");
       toggle.setAttribute("aria-expanded", String(hidden));
     }, true);
+  }
+
+  // ---- sections laid out ahead of the reader ----------------------------------------------------
+  // book-site.css lets the browser skip sections that are off screen (content-visibility: auto),
+  // so that a long chapter opens fast; a skipped section stands in with an estimated height, and
+  // when a reader scrolls to it its real height would push what is on screen (layout shift). Once
+  // the page has loaded, each section is laid out once, one per idle moment, top to bottom; it
+  // keeps its real height from then on (contain-intrinsic-size: auto remembers it).
+  function layOutSectionsAhead() {
+    const sections = [...document.querySelectorAll(".bd-article section section")];
+    if (!sections.length || !("requestIdleCallback" in window)) return;
+    let next = 0;
+    function one(deadline) {
+      while (next < sections.length && deadline.timeRemaining() > 10) {
+        const section = sections[next++];
+        section.classList.add("book-laid-out");
+        requestAnimationFrame(() => setTimeout(() => section.classList.remove("book-laid-out"), 0));
+        if (section.offsetHeight > 0 && deadline.timeRemaining() < 25) break;
+      }
+      if (next < sections.length) requestIdleCallback(one, {timeout: 1000});
+    }
+    const begin = () => requestIdleCallback(one, {timeout: 1000});
+    if (document.readyState === "complete") begin(); else window.addEventListener("load", begin);
   }
 
   // ---- the drawers close when a reader picks an entry -----------------------------------------
@@ -169,6 +193,10 @@
     const original = Search.htmlToText;
     Search.htmlToText = (htmlString, anchor) => {
       const doc = new DOMParser().parseFromString(htmlString, "text/html");
+      // An interactive figure's controls and status line are not prose ("activation step
+      // identity sigmoid ..." would fill a snippet): they are left out of the search summaries.
+      doc.querySelectorAll(".nnlib-controls, .nnlib-status, .nnlib-figure select, .nnlib-figure output")
+        .forEach((el) => el.remove());
       // Maths is typeset at build time; its TeX stays in data-tex (see book/_ext/page_math.py).
       doc.querySelectorAll(".math, mjx-container, script[type^='math']").forEach((el) => {
         const tex = el.getAttribute("data-tex") || el.textContent;
