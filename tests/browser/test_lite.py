@@ -151,6 +151,30 @@ def test_a_compiled_file_that_is_not_official_is_refused(official_lock, tmp_path
     assert not (dest / victim).exists()
 
 
+def test_a_folder_of_official_files_is_a_source_and_a_changed_file_is_refused(official_lock, tmp_path):
+    """Without the carrier wheel, the build reads the compiled files from a folder (the copies an
+    earlier build verified, or Pyodide's release archive unpacked), with the same check."""
+    tgz, official = official_lock
+    folder = tmp_path / "release"
+    folder.mkdir()
+    names = ["numpy", "scipy"]
+    for name in names:
+        file_name = official["packages"][name]["file_name"]
+        (folder / file_name).write_bytes(build.read_compiled(_carrier(), file_name))
+    dest = tmp_path / "ok"
+    dest.mkdir()
+    assert sorted(build.take_compiled(folder, official, names, dest)) == sorted(
+        official["packages"][n]["file_name"] for n in names)
+    victim = folder / official["packages"]["scipy"]["file_name"]
+    data = victim.read_bytes()
+    victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    refused = tmp_path / "refused"
+    refused.mkdir()
+    with pytest.raises(build.BuildError, match=re.escape(victim.name)):
+        build.take_compiled(folder, official, names, refused)
+    assert not (refused / victim.name).exists()
+
+
 def test_the_build_fails_on_a_tampered_compiled_file(official_lock, tmp_path):
     """The whole build (build.py, as `make lite` runs it) stops before writing the site."""
     if not LITE_PYTHON.exists():
