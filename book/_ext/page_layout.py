@@ -10,12 +10,16 @@
    elements holding only a chevron icon; each gets an ``aria-label`` naming the entry it opens.
 3. **The logo is inside a landmark.** The primary sidebar (logo, contents) becomes a labelled
    ``complementary`` region, so that nothing of the page is outside a landmark.
-4. **favicon.ico.** Browsers and crawlers ask for ``/favicon.ico`` whatever the page links to; it is
+4. **The cheat sheet on a phone.** A table whose first column is "Symbol" gets the class
+   ``book-cards`` and each cell its column's name, so book-site.css shows one card per symbol at
+   narrow widths instead of a table that scrolls sideways.
+5. **favicon.ico.** Browsers and crawlers ask for ``/favicon.ico`` whatever the page links to; it is
    drawn from the book's favicon.svg (rectangles, lines and circles), at 16, 32 and 48 px.
 """
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -119,10 +123,33 @@ def landmark_sidebar(text: str) -> str:
     return _PRIMARY.sub(fix, text, count=1)
 
 
+_TABLE = re.compile(r'<table class="table">(?P<body>.*?)</table>', re.S)
+
+
+def symbol_cards(text: str) -> str:
+    """Tables whose first column is "Symbol" (the cheat sheet) become cards on a phone: each cell
+    carries its column's name (data-label) for book-site.css to show above it, one card per row."""
+    def fix(m):
+        heads = [re.sub(r"<[^>]+>", "", h).strip()
+                 for h in re.findall(r"<th\b[^>]*>(.*?)</th>", m["body"], re.S)]
+        if not heads or heads[0] != "Symbol":
+            return m.group(0)
+
+        labels = [html.escape(head, quote=True) for head in heads]
+
+        def label_row(row):
+            column = itertools.count()
+            return re.sub(r"<td\b", lambda _: f'<td data-label="{labels[min(next(column), len(labels) - 1)]}"',
+                          row.group(0))
+        body = re.sub(r"<tr\b.*?</tr>", label_row, m["body"], flags=re.S)
+        return f'<table class="table book-cards">{body}</table>'
+    return _TABLE.sub(fix, text)
+
+
 def finish_page(page: Path, root: Path) -> int:
     text = page.read_text(encoding="utf-8")
     new, count = size_images(text, page, root)
-    new = landmark_sidebar(name_summaries(new))
+    new = symbol_cards(landmark_sidebar(name_summaries(new)))
     if new != text:
         page.write_text(new, encoding="utf-8")
     return count

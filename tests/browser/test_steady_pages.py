@@ -208,3 +208,68 @@ def test_search_for_sigmoid_shows_prose(browser, book_url, viewport):
     assert not garbled, "snippets show raw or garbled maths:\n  " + "\n  ".join(s[:160] for s in garbled)
     assert overlap is None, f"the magnifier overlaps the query: {overlap}"
     assert not outside, outside
+
+
+# ---- wide printed output ----------------------------------------------------------------------------
+WIDE_OUTPUTS = [("book/notation.html", "def forward_batch"), ("book/backprop.html", "finite differences")]
+NO_WRAP = r"""(needle) => {
+  const pre = [...document.querySelectorAll('.bd-article .cell_output pre')].find(p => p.textContent.includes(needle));
+  if (!pre) return 'not found';
+  pre.scrollIntoView({block: 'center'});
+  const lines = pre.textContent.replace(/\n$/, '').split('\n').length;
+  const style = getComputedStyle(pre);
+  const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+  const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+  const rendered = Math.round((pre.scrollHeight - padding) / lineHeight);
+  return {lines, rendered, whiteSpace: style.whiteSpace, scrolls: pre.scrollWidth > pre.clientWidth + 1};
+}"""
+
+
+@pytest.mark.parametrize("rel, needle", WIDE_OUTPUTS)
+def test_wide_printed_output_scrolls_instead_of_wrapping(browser, book_url, rel, needle):
+    """At 390 px a printed function (notation) or table (backprop) keeps one line per line: its
+    indentation and columns stay, and its box scrolls sideways (and is reachable by keyboard)."""
+    if rel not in PAGES:
+        pytest.skip(f"{rel} is not built")
+    page, outside = open_page(browser, book_url, rel, PHONE)
+    try:
+        state = page.evaluate(NO_WRAP, needle)
+        page.wait_for_timeout(400)
+        focusable = page.evaluate("""(needle) => {
+          const pre = [...document.querySelectorAll('.bd-article .cell_output pre')].find(p => p.textContent.includes(needle));
+          return pre.tabIndex >= 0 || !!pre.closest('[tabindex="0"]');
+        }""", needle)
+    finally:
+        page.context.close()
+    assert state != "not found", f"no printed output with {needle!r} in {rel}"
+    assert state["rendered"] <= state["lines"], f"{rel}: {state['lines']} lines wrapped into {state['rendered']}"
+    assert state["scrolls"] and focusable, state
+    assert not outside, outside
+
+
+# ---- the cheat sheet on a phone -------------------------------------------------------------------
+def test_the_cheat_sheet_is_one_card_per_symbol_on_a_phone(browser, book_url):
+    rel = "book/notation-cheatsheet.html"
+    if rel not in PAGES:
+        pytest.skip("no cheat sheet in this build")
+    page, outside = open_page(browser, book_url, rel, PHONE)
+    try:
+        problems = page.evaluate("""() => {
+          const out = [];
+          const rows = [...document.querySelectorAll('.bd-article table tbody tr')];
+          if (!rows.length) out.push('no table rows');
+          for (const row of rows) {
+            const cells = [...row.children];
+            for (const cell of cells.slice(0, 2)) {
+              const r = cell.getBoundingClientRect();
+              if (r.left < 0 || r.right > innerWidth + 1)
+                out.push(`off screen: ${cell.textContent.trim().slice(0, 40)} (${Math.round(r.left)}-${Math.round(r.right)} px)`);
+            }
+          }
+          for (const box of document.querySelectorAll('.bd-article .pst-scrollable-table-container, .bd-article table'))
+            if (box.scrollWidth > box.clientWidth + 1) out.push(`a table scrolls sideways (${box.scrollWidth} px)`);
+          return out.slice(0, 10);
+        }""")
+    finally:
+        page.context.close()
+    assert not problems and not outside, "\n".join(problems + outside)
