@@ -93,7 +93,12 @@ def size_images(text: str, page: Path, root: Path) -> tuple[str, int]:
         if not size or not all(size):
             return tag
         count += 1
-        return tag[:4] + f' width="{size[0]}" height="{size[1]}"' + tag[4:]
+        extra = f' width="{size[0]}" height="{size[1]}"'
+        if "logo__image" in tag and "style=" not in tag:
+            # the theme sizes the logo with width and height auto: only a set width keeps its box
+            # from being empty until the file arrives
+            extra += f' style="width:{size[0]}px"'
+        return tag[:4] + extra + tag[4:]
 
     return _IMG.sub(fix, text), count
 

@@ -318,18 +318,20 @@ def matplotlib_font_cache(pyodide_dir: Path) -> dict:
     if result.returncode != 0:
         raise BuildError(f"node font_cache.js failed: {result.stderr[-2000:]}")
     cache = json.loads(result.stdout)
-    if not re.fullmatch(r"fontlist-v\d+\.json", cache["name"]) or '"ttflist"' not in cache["json"]:
-        raise BuildError(f"font_cache.js returned no font list: {result.stdout[:200]}")
+    if '"ttflist"' not in cache["json"] or not cache["path"].startswith(cache["site"] + "/"):
+        raise BuildError(f"font_cache.js: no font list inside site-packages: {result.stdout[:300]}")
+    cache["rel"] = cache["path"][len(cache["site"]) + 1:]
     return cache
 
 
 def font_cache_wheel(folder: Path, cache: dict) -> Path:
-    """A small wheel holding matplotlib's font list, the folder MPLCONFIGDIR names in the browser."""
+    """A small wheel that puts matplotlib's font list where Pyodide's matplotlib reads it
+    (site-packages/matplotlib/fontlist.json), unpacked before matplotlib is imported."""
     name, version = FONT_CACHE_PACKAGE, "1.0"
     dist = f"{name}-{version}.dist-info"
     files = {
-        f"{name}/__init__.py": b'"""Matplotlib\'s font list for the in-browser edition (MPLCONFIGDIR)."""\n',
-        f"{name}/{cache['name']}": cache["json"].encode(),
+        f"{name}/__init__.py": b'"""Matplotlib\'s font list for the in-browser edition (see build.py)."""\n',
+        cache["rel"]: cache["json"].encode(),
         f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
         f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: book-lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
         f"{dist}/top_level.txt": f"{name}\n".encode(),
@@ -349,8 +351,8 @@ def font_cache_wheel(folder: Path, cache: dict) -> Path:
 
 
 def add_font_cache(pyodide_dir: Path, lock: dict, config_path: Path) -> None:
-    """Ship matplotlib's font list with the site: a wheel in the lock, loaded with the kernel, and
-    MPLCONFIGDIR pointing at its folder (jupyter-lite.json), so no reader's kernel builds it."""
+    """Ship matplotlib's font list with the site: a wheel in the lock that the kernel loads when it
+    starts (jupyter-lite.json), before any cell imports matplotlib, so no reader's kernel builds it."""
     cache = matplotlib_font_cache(pyodide_dir)
     wheel = font_cache_wheel(pyodide_dir, cache)
     entry = wheel_entry(wheel, set(lock["packages"]))
@@ -361,7 +363,6 @@ def add_font_cache(pyodide_dir: Path, lock: dict, config_path: Path) -> None:
         "@jupyterlite/pyodide-kernel-extension:kernel"]["loadPyodideOptions"]
     if entry["name"] not in options["packages"]:
         options["packages"].append(entry["name"])
-    options.setdefault("env", {})["MPLCONFIGDIR"] = f"{cache['site']}/{FONT_CACHE_PACKAGE}"
     config_path.write_text(json.dumps(config, indent=2) + "\n")
 
 
@@ -707,8 +708,8 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
         "@jupyterlite/pyodide-kernel-extension:kernel"]
     if settings.get("pyodideUrl") != "./static/pyodide/pyodide.js":
         raise BuildError(f"{out}/jupyter-lite.json lost pyodideUrl: {settings}")
-    if FONT_CACHE_PACKAGE not in settings.get("loadPyodideOptions", {}).get("env", {}).get("MPLCONFIGDIR", ""):
-        raise BuildError(f"{out}/jupyter-lite.json lost the font cache's MPLCONFIGDIR: {settings}")
+    if normalize(FONT_CACHE_PACKAGE) not in settings.get("loadPyodideOptions", {}).get("packages", []):
+        raise BuildError(f"{out}/jupyter-lite.json lost the font cache package: {settings}")
     print(f"JupyterLite site: {out} ({len(lock['packages'])} Python packages, "
           f"{len(notebooks())} notebooks)")
 

@@ -59,7 +59,6 @@
   function start() {
     wideContentsToggle();
     closeDrawersOnNavigation();
-    layOutSectionsAhead();
     markScrollers();
     window.addEventListener("resize", soon);
   }
@@ -81,29 +80,6 @@
       toc.classList.toggle("book-toc-hidden");
       toggle.setAttribute("aria-expanded", String(hidden));
     }, true);
-  }
-
-  // ---- sections laid out ahead of the reader ----------------------------------------------------
-  // book-site.css lets the browser skip sections that are off screen (content-visibility: auto),
-  // so that a long chapter opens fast; a skipped section stands in with an estimated height, and
-  // when a reader scrolls to it its real height would push what is on screen (layout shift). Once
-  // the page has loaded, each section is laid out once, one per idle moment, top to bottom; it
-  // keeps its real height from then on (contain-intrinsic-size: auto remembers it).
-  function layOutSectionsAhead() {
-    const sections = [...document.querySelectorAll(".bd-article section section")];
-    if (!sections.length || !("requestIdleCallback" in window)) return;
-    let next = 0;
-    function one(deadline) {
-      while (next < sections.length && deadline.timeRemaining() > 10) {
-        const section = sections[next++];
-        section.classList.add("book-laid-out");
-        requestAnimationFrame(() => setTimeout(() => section.classList.remove("book-laid-out"), 0));
-        if (section.offsetHeight > 0 && deadline.timeRemaining() < 25) break;
-      }
-      if (next < sections.length) requestIdleCallback(one, {timeout: 1000});
-    }
-    const begin = () => requestIdleCallback(one, {timeout: 1000});
-    if (document.readyState === "complete") begin(); else window.addEventListener("load", begin);
   }
 
   // ---- the drawers close when a reader picks an entry -----------------------------------------
@@ -149,7 +125,8 @@
   };
   const SUP = {"0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷",
     "8": "⁸", "9": "⁹", "+": "⁺", "-": "⁻", "T": "ᵀ", "l": "ˡ", "L": "ᴸ", "n": "ⁿ", "i": "ⁱ",
-    "j": "ʲ", "k": "ᵏ", "t": "ᵗ", "(": "⁽", ")": "⁾", "x": "ˣ"};
+    "j": "ʲ", "k": "ᵏ", "t": "ᵗ", "(": "⁽", ")": "⁾", "x": "ˣ", "z": "ᶻ", "a": "ᵃ", "b": "ᵇ",
+    "w": "ʷ", "y": "ʸ"};
   const SUB = {"0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇",
     "8": "₈", "9": "₉", "+": "₊", "-": "₋", "i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "n": "ₙ",
     "x": "ₓ", "t": "ₜ", "a": "ₐ", "e": "ₑ", "o": "ₒ", "(": "₍", ")": "₎"};
@@ -168,12 +145,16 @@
       .replace(/\\(left|right|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\\?([()[\]|.{}])?/g, (m, w, d) =>
         d && d !== "." ? d : "")
       .replace(/\\(mathrm|mathbf|mathit|mathsf|mathcal|mathbb|boldsymbol|bm|text|textrm|textbf|operatorname|hat|bar|tilde|vec|overline)\s*\{([^{}]*)\}/g, "$2");
-    for (let i = 0; i < 4; i++) {
+    // Innermost groups first: e^{-z} inside \frac{1}{1 + e^{-z}} is turned into e⁻ᶻ before the
+    // fraction is, so the fraction's own braces hold no others.
+    for (let i = 0; i < 5; i++) {
+      s = s.replace(/\^\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUP, "^"))
+        .replace(/_\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUB, "_"));
       s = s.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (m, a, b) =>
-        (a.length > 1 ? "(" + a + ")" : a) + "/" + (b.length > 1 ? "(" + b + ")" : b));
-      s = s.replace(/\\[dt]?frac\s*(\S)\s*(\S)/g, "$1/$2");
+        (a.trim().length > 1 ? "(" + a.trim() + ")" : a.trim()) + "/" + (b.trim().length > 1 ? "(" + b.trim() + ")" : b.trim()));
       s = s.replace(/\\sqrt\s*\{([^{}]*)\}/g, "√($1)");
     }
+    s = s.replace(/\\[dt]?frac\s*([^\s{}\\])\s*([^\s{}\\])/g, "$1/$2");
     s = s.replace(/\\([a-zA-Z]+)\s*/g, (m, name) => (name in SYMBOLS ? SYMBOLS[name] : name) + " ")
       .replace(/\\[,;:! ]/g, " ").replace(/\\\\/g, "; ").replace(/\\([{}_%#&$|])/g, "$1")
       .replace(/&/g, " ");
@@ -181,7 +162,7 @@
       s = s.replace(/\^\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUP, "^"))
         .replace(/_\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUB, "_"));
     }
-    s = s.replace(/\^(\S)/g, (m, t) => script(t, SUP, "^")).replace(/_(\S)/g, (m, t) => script(t, SUB, "_"))
+    s = s.replace(/\^([^\s(])/g, (m, t) => script(t, SUP, "^")).replace(/_([^\s(])/g, (m, t) => script(t, SUB, "_"))
       .replace(/[{}]/g, "").replace(/\s+([,.;)])/g, "$1").replace(/\(\s+/g, "(")
       .replace(/\s+/g, " ").trim();
     return s.replace(/ ([²³ᵀ⁻⁺′])/g, "$1");
