@@ -125,11 +125,13 @@ test-browser: $(STAMP) browser vendor test-build lite
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 # Every chapter and every student notebook run top to bottom in JupyterLite, every figure's slider
-# moved, with every request to another host blocked (`make test` runs a fast subset of these).
+# moved, with every request to another host blocked (`make test` runs a fast subset of these); a
+# chapter read in JupyterLite at 390 and 1280 px; layout shift and axe on every page of the book.
 test-lite: $(STAMP) browser lite
 	@test -f _build/html/book/neurons.html || $(MAKE) --no-print-directory test-build
 	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite_full.py tests/browser/test_live_figures.py \
 		tests/browser/test_lite_reading.py $(PYTEST_ARGS)
+	BOOK_ALL_PAGES=1 $(BIN)/python -m pytest tests/browser/test_steady_pages.py -k "moves or axe" $(PYTEST_ARGS)
 
 # Pinned npm packages (mathjax-full 3.2.2, which typesets the maths at build time; mathjax 3.2.2,
 # whose fonts the site serves; axe-core 4.11.0 for the tests), fetched once from the npm registry
