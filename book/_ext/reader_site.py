@@ -115,14 +115,15 @@ def _build_finished(app, exception):
         logger.warning(f"{page}: {problem}", type="reader_site", subtype="third_party")
     logger.info(f"reader_site: {report.moved} data: images moved to files "
                 f"({report.moved_bytes / 1e6:.1f} MB), icons on {report.icon_pages} pages")
-    styles = page_styles.bundle_site(Path(app.outdir))
-    logger.info(f"reader_site: one stylesheet on {styles.pages} pages ({styles.bytes_before / 1e3:.0f} KB "
-                f"of CSS bundled and purged to {styles.bytes_after / 1e3:.0f} KB)")
+    # before the stylesheets are bundled: the classes it adds (book-cards) keep their rules
     favicon = app.config.html_favicon
     favicon = Path(app.confdir, favicon) if favicon and str(favicon).endswith(".svg") else None
     sized = page_layout.finish_site(Path(app.outdir), favicon)
     logger.info(f"reader_site: {sized} images given their width and height; favicon.ico "
                 f"{'written' if favicon else 'not written (no SVG favicon)'}")
+    styles = page_styles.bundle_site(Path(app.outdir))
+    logger.info(f"reader_site: one stylesheet on {styles.pages} pages ({styles.bytes_before / 1e3:.0f} KB "
+                f"of CSS bundled and purged to {styles.bytes_after / 1e3:.0f} KB)")
 
 
 def setup(app):

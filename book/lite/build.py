@@ -326,7 +326,7 @@ def matplotlib_font_cache(pyodide_dir: Path) -> dict:
 
 def font_cache_wheel(folder: Path, cache: dict) -> Path:
     """A small wheel that puts matplotlib's font list where Pyodide's matplotlib reads it
-    (site-packages/matplotlib/fontlist.json), unpacked before matplotlib is imported."""
+    (site-packages/matplotlib/fontlist.json; see add_font_cache)."""
     name, version = FONT_CACHE_PACKAGE, "1.0"
     dist = f"{name}-{version}.dist-info"
     files = {
@@ -350,20 +350,24 @@ def font_cache_wheel(folder: Path, cache: dict) -> Path:
     return wheel
 
 
-def add_font_cache(pyodide_dir: Path, lock: dict, config_path: Path) -> None:
-    """Ship matplotlib's font list with the site: a wheel in the lock that the kernel loads when it
-    starts (jupyter-lite.json), before any cell imports matplotlib, so no reader's kernel builds it."""
+def add_font_cache(pyodide_dir: Path, lock: dict) -> None:
+    """Ship matplotlib's font list with the site, so no reader's kernel builds it.
+
+    Pyodide's matplotlib reads site-packages/matplotlib/fontlist.json, and its wheel carries one
+    made for another matplotlib version (its "_version" is not the one it checks), so it builds a
+    new list at every start. A small wheel puts the right file there: it depends on matplotlib, so
+    Pyodide unpacks it after matplotlib's (a package is installed once its dependencies are), and
+    nnlib depends on it, so a chapter's `import nnlib` cell brings it."""
     cache = matplotlib_font_cache(pyodide_dir)
     wheel = font_cache_wheel(pyodide_dir, cache)
     entry = wheel_entry(wheel, set(lock["packages"]))
+    entry["depends"] = ["matplotlib"]
     lock["packages"][entry["name"]] = entry
+    nnlib = [e for e in lock["packages"].values() if "nnlib" in e["imports"]]
+    if len(nnlib) != 1:
+        raise BuildError("no nnlib wheel in the lock to carry the font list")
+    nnlib[0]["depends"] = sorted(set(nnlib[0]["depends"]) | {entry["name"]})
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
-    config = json.loads(config_path.read_text())
-    options = config["jupyter-config-data"]["litePluginSettings"][
-        "@jupyterlite/pyodide-kernel-extension:kernel"]["loadPyodideOptions"]
-    if entry["name"] not in options["packages"]:
-        options["packages"].append(entry["name"])
-    config_path.write_text(json.dumps(config, indent=2) + "\n")
 
 
 def verify_site(pyodide_dir: Path, lock: dict, official: dict) -> None:
@@ -689,7 +693,7 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
         # cursor: the notebook's arrow-key shortcuts skip anything inside a widget's view.
         shutil.copy2(HERE / "overrides.json", stage / "overrides.json")
         lock = assemble_pyodide(stage / "static" / "pyodide", tgz, carrier, wheels)
-        add_font_cache(stage / "static" / "pyodide", lock, stage / "jupyter-lite.json")
+        add_font_cache(stage / "static" / "pyodide", lock)
         stage_contents(stage / "contents")
 
         # Always a clean build: an incremental one can drop pyodideUrl from jupyter-lite.json.
@@ -708,8 +712,6 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
         "@jupyterlite/pyodide-kernel-extension:kernel"]
     if settings.get("pyodideUrl") != "./static/pyodide/pyodide.js":
         raise BuildError(f"{out}/jupyter-lite.json lost pyodideUrl: {settings}")
-    if normalize(FONT_CACHE_PACKAGE) not in settings.get("loadPyodideOptions", {}).get("packages", []):
-        raise BuildError(f"{out}/jupyter-lite.json lost the font cache package: {settings}")
     print(f"JupyterLite site: {out} ({len(lock['packages'])} Python packages, "
           f"{len(notebooks())} notebooks)")
 

@@ -3,17 +3,17 @@
 // 1. Wide boxes scroll inside themselves: a display equation, table or code block wider than the
 //    column gets the class `book-scrolls-x` (a shadow on the side that has more to show, drawn by
 //    book-site.css) and, if it cannot be focused yet, tabindex=0 so keyboards can scroll it too.
-//    This also does, box by box as they come into view, what the theme's script did for every
-//    box at once when the page loaded (a full layout of a long page; the build takes that pass
-//    out, see book/_ext/page_weight.py): any code block or output that scrolls gets a tab stop.
+//    This also does, box by box as they come into view and then in idle time after the load,
+//    what the theme's script did for every box at once when the page loaded (a long task; the
+//    build takes that pass out, see book/_ext/page_weight.py): any box that scrolls gets a tab stop.
 // 2. Search snippets show text, not TeX: Sphinx's search builds each result's summary from the
 //    page's text, where maths is still TeX source; equations are turned into plain text first.
 (function () {
   "use strict";
 
   // ---- 1. sideways-scrolling boxes ------------------------------------------------------------
-  // Boxes are measured only when they come into view (an IntersectionObserver), so that a page
-  // with hundreds of equations does no layout work for the ones a reader has not reached.
+  // Boxes are measured when they come into view (an IntersectionObserver) and, the others, a few
+  // at a time in idle moments after the load, so that no long task measures hundreds at once.
   const SCROLLERS = "mjx-container[display='true'], .pst-scrollable-table-container, pre, dt.sig, " +
     ".nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon";
 
@@ -48,6 +48,18 @@
       entries.forEach((entry) => { if (entry.isIntersecting) mark(entry.target); });
     }, {rootMargin: "100% 0px"});
     boxes.forEach((box) => observer.observe(box));
+    // Then, while the browser is idle after the page has loaded, every other box too, a few at a
+    // time: a keyboard user who tabs (and axe) finds every box that scrolls reachable, not only
+    // those near where the reader has been.
+    const rest = [...boxes];
+    const some = (deadline) => {
+      while (rest.length && deadline.timeRemaining() > 4) mark(rest.shift());
+      if (rest.length) requestIdleCallback(some, {timeout: 500});
+    };
+    if ("requestIdleCallback" in window) {
+      const begin = () => requestIdleCallback(some, {timeout: 500});
+      if (document.readyState === "complete") begin(); else window.addEventListener("load", begin, {once: true});
+    }
   }
 
   let pending = null;
