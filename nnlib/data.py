@@ -131,7 +131,7 @@ def _digits_without_sklearn(error):
     import importlib.util
     from pathlib import Path
 
-    # The in-browser edition's nnlib carries the same file (book/lite/build.py puts it there), so a
+    # The in-browser edition's nnlib carries the same file (booksite/lite/build.py puts it there), so a
     # chapter need not load scikit-learn and scipy, seconds of its start, to read the digits.
     path = Path(__file__).with_name("digits.csv.gz")
     if not path.is_file():

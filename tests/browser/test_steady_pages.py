@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from _support import BOOK_HTML, VENDOR, NetworkGuard, missing
+from booksite.browser import BOOK_HTML, ROOT, VENDOR, NetworkGuard, missing
 from test_book_pages import PAGES, read
 
 # Layout shift and axe on every page at both widths take several minutes: `make test` checks the
@@ -160,7 +160,6 @@ def test_every_chapter_image_has_alt_text_written_for_it():
     sentence before the cell) is only a fallback, so each image output of a chapter carries its own
     text in the cell's metadata (mystnb.image.alt)."""
     import json
-    from _support import ROOT
     problems = []
     for path in sorted((ROOT / "book").glob("*.ipynb")):
         for number, cell in enumerate(json.loads(path.read_text())["cells"]):

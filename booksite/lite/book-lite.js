@@ -1,5 +1,5 @@
 // The book's small script for its in-browser edition (added to the JupyterLite pages by
-// book/lite/build.py).
+// booksite/lite/build.py).
 //
 // Links to the book's pages. A chapter's references become links like /book/notation.html#label
 // (JupyterLab opens a relative link as a file of its own, so they are written from the site's

@@ -1,5 +1,5 @@
 // Matplotlib's font list as Pyodide's matplotlib builds it, for the in-browser edition's build
-// (book/lite/build.py): the kernel then reads it instead of building it at the reader's first plot
+// (booksite/lite/build.py): the kernel then reads it instead of building it at the reader's first plot
 // ("Matplotlib is building the font cache").
 //
 //     node font_cache.js <folder with pyodide.js, the lock and the wheels>
