@@ -71,8 +71,8 @@ def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official
     for name, entry in lock["packages"].items():
         path = PYODIDE_DIR / entry["file_name"]
         assert _sha256(path) == entry["sha256"], f"{path.name} is not the file the lock names"
-        if name in from_pypi or "nnlib" in entry["imports"]:
-            continue
+        if name in from_pypi or "nnlib" in entry["imports"] or name == build.normalize(build.FONT_CACHE_PACKAGE):
+            continue  # PyPI's files, and the two wheels the build makes (nnlib, matplotlib's font list)
         assert entry == official["packages"][name], name
         compiled += entry["file_name"].endswith(("wasm32.whl", ".zip"))
     # numpy, scipy, matplotlib, scikit-learn and the rest of the compiled set, all official.
@@ -81,6 +81,11 @@ def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official
         assert needed in lock["packages"], needed
     nnlib = [e for e in lock["packages"].values() if "nnlib" in e["imports"]]
     assert len(nnlib) == 1 and {"numpy", "matplotlib", "ipywidgets"} <= set(nnlib[0]["depends"])
+    # nnlib does not bring scipy or scikit-learn into a chapter that does not import them (issue 22),
+    # and brings matplotlib's font list, unpacked after matplotlib's own files.
+    assert not {"scipy", "scikit-learn"} & set(nnlib[0]["depends"])
+    assert build.normalize(build.FONT_CACHE_PACKAGE) in nnlib[0]["depends"]
+    assert lock["packages"][build.normalize(build.FONT_CACHE_PACKAGE)]["depends"] == ["matplotlib"]
     # Nothing in the site's configuration points at another host.
     config = (lite_site / "jupyter-lite.json").read_text()
     settings = json.loads(config)["jupyter-config-data"]["litePluginSettings"][
