@@ -50,7 +50,7 @@ book: $(STAMP) vendor
 # Rebuilt only when its inputs change; the pages link to it ("Run in your browser").
 LITE_VENV  := _build/lite-venv
 LITE_STAMP := _build/html/lite/.built
-LITE_INPUTS := $(wildcard booksite/lite/*.py booksite/lite/*.json booksite/lite/*.txt) $(wildcard book/*.ipynb) $(wildcard book/assignments/student/*.ipynb) \
+LITE_INPUTS := $(wildcard booksite/lite/*.py booksite/lite/*.json booksite/lite/*.txt booksite/lite/*.js) $(wildcard book/*.ipynb) $(wildcard book/assignments/student/*.ipynb) \
 	$(wildcard book/images/*) $(shell find nnlib -name '*.py') pyproject.toml
 $(LITE_VENV)/.installed: booksite/lite/requirements.txt
 	@test -x $(LITE_VENV)/bin/python || $(PYTHON) -m venv $(LITE_VENV)
@@ -130,10 +130,13 @@ test-browser: $(STAMP) browser vendor test-build lite
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 # Every chapter and every student notebook run top to bottom in JupyterLite, every figure's slider
-# moved, with every request to another host blocked (`make test` runs a fast subset of these).
+# moved, with every request to another host blocked (`make test` runs a fast subset of these); a
+# chapter read in JupyterLite at 390 and 1280 px; layout shift and axe on every page of the book.
 test-lite: $(STAMP) browser lite
 	@test -f _build/html/book/neurons.html || $(MAKE) --no-print-directory test-build
-	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite_full.py tests/browser/test_live_figures.py $(PYTEST_ARGS)
+	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite_full.py tests/browser/test_live_figures.py \
+		tests/browser/test_lite_reading.py $(PYTEST_ARGS)
+	BOOK_ALL_PAGES=1 $(BIN)/python -m pytest tests/browser/test_steady_pages.py -k "moves or axe" $(PYTEST_ARGS)
 
 # Pinned npm packages (mathjax-full 3.2.2, which typesets the maths at build time; mathjax 3.2.2,
 # whose fonts the site serves; axe-core 4.11.0 for the tests), fetched once from the npm registry

@@ -15,7 +15,8 @@ Loaded from _config.yml (sphinx.extra_extensions). What it does, in build order:
   move to files, the 1.5 MB icon script gives way to the few icons the page shows, and a page
   that would still load anything from another host is a build warning (an error under ``-W``);
   last, each page's nine stylesheets become one, holding only the rules the site can use
-  (page_styles.py).
+  (page_styles.py); finally images get their width and height, the contents' expanders their
+  names, the sidebar a landmark, and the site a favicon.ico (page_layout.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import page_math, page_styles, page_text, page_weight
+from . import page_layout, page_math, page_styles, page_text, page_weight
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,12 @@ def _build_finished(app, exception):
         logger.warning(f"{page}: {problem}", type="reader_site", subtype="third_party")
     logger.info(f"reader_site: {report.moved} data: images moved to files "
                 f"({report.moved_bytes / 1e6:.1f} MB), icons on {report.icon_pages} pages")
+    # before the stylesheets are bundled: the classes it adds (book-cards) keep their rules
+    favicon = app.config.html_favicon
+    favicon = Path(app.confdir, favicon) if favicon and str(favicon).endswith(".svg") else None
+    sized = page_layout.finish_site(Path(app.outdir), favicon)
+    logger.info(f"reader_site: {sized} images given their width and height; favicon.ico "
+                f"{'written' if favicon else 'not written (no SVG favicon)'}")
     styles = page_styles.bundle_site(Path(app.outdir))
     logger.info(f"reader_site: one stylesheet on {styles.pages} pages ({styles.bytes_before / 1e3:.0f} KB "
                 f"of CSS bundled and purged to {styles.bytes_after / 1e3:.0f} KB)")

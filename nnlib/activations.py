@@ -9,6 +9,8 @@ elementwise on arrays of any shape.
 >>> float(sigmoid(0.0)), float(sigmoid.prime(0.0))
 (0.5, 0.25)
 """
+import functools
+import sys
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,10 +30,25 @@ def _numpy_expit(z):
     return out[()]  # a numpy scalar for a scalar z, as scipy's ufunc gives
 
 
-try:
-    from scipy.special import expit
-except ImportError:  # Pyodide in the figure worker (see _numpy_expit); desktop nnlib always has scipy
-    expit = _numpy_expit
+@functools.lru_cache(maxsize=None)
+def _expit_function():
+    """scipy's expit, imported on first use; numpy's form in the browser or without scipy.
+
+    Importing nnlib imports no scipy: in the browser (Pyodide, ``sys.platform == "emscripten"``)
+    loading scipy costs about 2.4 s of a chapter's first output, so there nnlib never imports it.
+    """
+    if sys.platform == "emscripten":
+        return _numpy_expit
+    try:
+        from scipy.special import expit as scipy_expit
+    except ImportError:  # e.g. Pyodide in the figure worker; desktop nnlib always has scipy
+        return _numpy_expit
+    return scipy_expit
+
+
+def expit(z):
+    """1 / (1 + exp(-z)), elementwise: scipy's expit on the desktop, ``_numpy_expit`` in Pyodide."""
+    return _expit_function()(z)
 
 
 @dataclass(frozen=True)

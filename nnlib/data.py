@@ -125,20 +125,24 @@ def _digits_from_file():
     """(data, target) read from scikit-learn's digits file, without importing scikit-learn.
 
     Importing scikit-learn imports scipy, about a second on a laptop (the first frame of
-    ``digits_training`` waits for it) and many seconds in the HTML book's figure worker (Pyodide,
-    which unpacks scikit-learn's wheel but not scipy). The file is read as scikit-learn reads it
-    (``np.loadtxt`` of ``sklearn/datasets/data/digits.csv.gz``, the label in the last column),
-    so the numbers are the same (``tests/unit/test_data.py`` compares them). Raises OSError when
-    the file is not where scikit-learn keeps it.
+    ``digits_training`` waits for it) and many seconds in Pyodide (the in-browser edition and the
+    HTML book's figure worker). The in-browser edition ships the file in nnlib itself
+    (``nnlib/digits.csv.gz``, put there by ``booksite/lite/build.py`` from the official
+    scikit-learn wheel); elsewhere it is read from scikit-learn's installed data folder. Either way
+    it is read as scikit-learn reads it (``np.loadtxt`` of ``sklearn/datasets/data/digits.csv.gz``,
+    the label in the last column), so the numbers are the same (``tests/unit/test_data.py``
+    compares them). Raises OSError (FileNotFoundError) when the file is in neither place.
     """
     import gzip
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.find_spec("sklearn")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("scikit-learn is not installed")
-    path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz"
+    path = Path(__file__).with_name("digits.csv.gz")
+    if not path.is_file():
+        spec = importlib.util.find_spec("sklearn")
+        if spec is None or not spec.submodule_search_locations:
+            raise FileNotFoundError("scikit-learn is not installed and nnlib carries no digits file")
+        path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz"
     with gzip.open(path, "rt") as f:
         table = np.loadtxt(f, delimiter=",")
     return table[:, :-1], table[:, -1].astype(int)

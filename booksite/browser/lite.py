@@ -165,7 +165,7 @@ HOST_RULES = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 
 
 def chromium_args() -> list[str]:
-    from _support import CHROMIUM_ARGS
+    from . import CHROMIUM_ARGS
     return CHROMIUM_ARGS + [HOST_RULES]
 
 

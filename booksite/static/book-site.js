@@ -3,17 +3,17 @@
 // 1. Wide boxes scroll inside themselves: a display equation, table or code block wider than the
 //    column gets the class `book-scrolls-x` (a shadow on the side that has more to show, drawn by
 //    book-site.css) and, if it cannot be focused yet, tabindex=0 so keyboards can scroll it too.
-//    This also does, box by box as they come into view, what the theme's script did for every
-//    box at once when the page loaded (a full layout of a long page; the build takes that pass
-//    out, see booksite/page_weight.py): any code block or output that scrolls gets a tab stop.
+//    This also does, box by box as they come into view and then in idle time after the load,
+//    what the theme's script did for every box at once when the page loaded (a long task; the
+//    build takes that pass out, see booksite/page_weight.py): any box that scrolls gets a tab stop.
 // 2. Search snippets show text, not TeX: Sphinx's search builds each result's summary from the
 //    page's text, where maths is still TeX source; equations are turned into plain text first.
 (function () {
   "use strict";
 
   // ---- 1. sideways-scrolling boxes ------------------------------------------------------------
-  // Boxes are measured only when they come into view (an IntersectionObserver), so that a page
-  // with hundreds of equations does no layout work for the ones a reader has not reached.
+  // Boxes are measured when they come into view (an IntersectionObserver) and, the others, a few
+  // at a time in idle moments after the load, so that no long task measures hundreds at once.
   const SCROLLERS = "mjx-container[display='true'], .pst-scrollable-table-container, pre, dt.sig, " +
     ".nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon";
 
@@ -48,6 +48,18 @@
       entries.forEach((entry) => { if (entry.isIntersecting) mark(entry.target); });
     }, {rootMargin: "100% 0px"});
     boxes.forEach((box) => observer.observe(box));
+    // Then, while the browser is idle after the page has loaded, every other box too, a few at a
+    // time: a keyboard user who tabs (and axe) finds every box that scrolls reachable, not only
+    // those near where the reader has been.
+    const rest = [...boxes];
+    const some = (deadline) => {
+      while (rest.length && deadline.timeRemaining() > 4) mark(rest.shift());
+      if (rest.length) requestIdleCallback(some, {timeout: 500});
+    };
+    if ("requestIdleCallback" in window) {
+      const begin = () => requestIdleCallback(some, {timeout: 500});
+      if (document.readyState === "complete") begin(); else window.addEventListener("load", begin, {once: true});
+    }
   }
 
   let pending = null;
@@ -58,6 +70,7 @@
 
   function start() {
     wideContentsToggle();
+    closeDrawersOnNavigation();
     markScrollers();
     window.addEventListener("resize", soon);
   }
@@ -81,6 +94,32 @@
     }, true);
   }
 
+  // ---- the drawers close when a reader picks an entry -----------------------------------------
+  // On a phone the theme shows the contents (and the book's sidebar) as a modal dialog over the
+  // page; a tap on one of its links must close it and then go there. The theme gives the focus
+  // back to the toggle when its dialog closes, so the jump to the entry is made after that.
+  function closeDrawersOnNavigation() {
+    ["pst-secondary-sidebar-modal", "pst-primary-sidebar-modal"].forEach((id) => {
+      const dialog = document.getElementById(id);
+      if (!dialog) return;
+      dialog.addEventListener("click", (event) => {
+        const link = event.target.closest && event.target.closest("a[href]");
+        if (!link || !dialog.open || event.defaultPrevented || event.button > 0 ||
+            event.ctrlKey || event.metaKey || event.shiftKey) return;
+        const url = new URL(link.href, location.href);
+        const samePage = url.origin === location.origin && url.pathname === location.pathname;
+        event.preventDefault();
+        dialog.close();
+        setTimeout(() => {
+          if (!samePage || !url.hash) { location.assign(url.href); return; }
+          const target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+          history.pushState(null, "", url.href);
+          if (target) target.scrollIntoView();
+        }, 0);
+      });
+    });
+  }
+
   // ---- 2. search snippets ---------------------------------------------------------------------
   const SYMBOLS = {
     alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", zeta: "ζ",
@@ -98,7 +137,8 @@
   };
   const SUP = {"0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷",
     "8": "⁸", "9": "⁹", "+": "⁺", "-": "⁻", "T": "ᵀ", "l": "ˡ", "L": "ᴸ", "n": "ⁿ", "i": "ⁱ",
-    "j": "ʲ", "k": "ᵏ", "t": "ᵗ", "(": "⁽", ")": "⁾", "x": "ˣ"};
+    "j": "ʲ", "k": "ᵏ", "t": "ᵗ", "(": "⁽", ")": "⁾", "x": "ˣ", "z": "ᶻ", "a": "ᵃ", "b": "ᵇ",
+    "w": "ʷ", "y": "ʸ"};
   const SUB = {"0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇",
     "8": "₈", "9": "₉", "+": "₊", "-": "₋", "i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "n": "ₙ",
     "x": "ₓ", "t": "ₜ", "a": "ₐ", "e": "ₑ", "o": "ₒ", "(": "₍", ")": "₎"};
@@ -117,12 +157,16 @@
       .replace(/\\(left|right|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\\?([()[\]|.{}])?/g, (m, w, d) =>
         d && d !== "." ? d : "")
       .replace(/\\(mathrm|mathbf|mathit|mathsf|mathcal|mathbb|boldsymbol|bm|text|textrm|textbf|operatorname|hat|bar|tilde|vec|overline)\s*\{([^{}]*)\}/g, "$2");
-    for (let i = 0; i < 4; i++) {
+    // Innermost groups first: e^{-z} inside \frac{1}{1 + e^{-z}} is turned into e⁻ᶻ before the
+    // fraction is, so the fraction's own braces hold no others.
+    for (let i = 0; i < 5; i++) {
+      s = s.replace(/\^\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUP, "^"))
+        .replace(/_\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUB, "_"));
       s = s.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (m, a, b) =>
-        (a.length > 1 ? "(" + a + ")" : a) + "/" + (b.length > 1 ? "(" + b + ")" : b));
-      s = s.replace(/\\[dt]?frac\s*(\S)\s*(\S)/g, "$1/$2");
+        (a.trim().length > 1 ? "(" + a.trim() + ")" : a.trim()) + "/" + (b.trim().length > 1 ? "(" + b.trim() + ")" : b.trim()));
       s = s.replace(/\\sqrt\s*\{([^{}]*)\}/g, "√($1)");
     }
+    s = s.replace(/\\[dt]?frac\s*([^\s{}\\])\s*([^\s{}\\])/g, "$1/$2");
     s = s.replace(/\\([a-zA-Z]+)\s*/g, (m, name) => (name in SYMBOLS ? SYMBOLS[name] : name) + " ")
       .replace(/\\[,;:! ]/g, " ").replace(/\\\\/g, "; ").replace(/\\([{}_%#&$|])/g, "$1")
       .replace(/&/g, " ");
@@ -130,7 +174,7 @@
       s = s.replace(/\^\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUP, "^"))
         .replace(/_\{([^{}]*)\}/g, (m, t) => script(t.trim(), SUB, "_"));
     }
-    s = s.replace(/\^(\S)/g, (m, t) => script(t, SUP, "^")).replace(/_(\S)/g, (m, t) => script(t, SUB, "_"))
+    s = s.replace(/\^([^\s(])/g, (m, t) => script(t, SUP, "^")).replace(/_([^\s(])/g, (m, t) => script(t, SUB, "_"))
       .replace(/[{}]/g, "").replace(/\s+([,.;)])/g, "$1").replace(/\(\s+/g, "(")
       .replace(/\s+/g, " ").trim();
     return s.replace(/ ([²³ᵀ⁻⁺′])/g, "$1");
@@ -142,6 +186,10 @@
     const original = Search.htmlToText;
     Search.htmlToText = (htmlString, anchor) => {
       const doc = new DOMParser().parseFromString(htmlString, "text/html");
+      // An interactive figure's controls and status line are not prose ("activation step
+      // identity sigmoid ..." would fill a snippet): they are left out of the search summaries.
+      doc.querySelectorAll(".nnlib-controls, .nnlib-status, .nnlib-figure select, .nnlib-figure output")
+        .forEach((el) => el.remove());
       // Maths is typeset at build time; its TeX stays in data-tex (see booksite/page_math.py).
       doc.querySelectorAll(".math, mjx-container, script[type^='math']").forEach((el) => {
         const tex = el.getAttribute("data-tex") || el.textContent;

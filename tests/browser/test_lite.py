@@ -71,8 +71,8 @@ def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official
     for name, entry in lock["packages"].items():
         path = PYODIDE_DIR / entry["file_name"]
         assert _sha256(path) == entry["sha256"], f"{path.name} is not the file the lock names"
-        if name in from_pypi or "nnlib" in entry["imports"]:
-            continue
+        if name in from_pypi or "nnlib" in entry["imports"] or name == build.normalize(build.FONT_CACHE_PACKAGE):
+            continue  # PyPI's files, and the two wheels the build makes (nnlib, matplotlib's font list)
         assert entry == official["packages"][name], name
         compiled += entry["file_name"].endswith(("wasm32.whl", ".zip"))
     # numpy, scipy, matplotlib, scikit-learn and the rest of the compiled set, all official.
@@ -81,6 +81,11 @@ def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official
         assert needed in lock["packages"], needed
     nnlib = [e for e in lock["packages"].values() if "nnlib" in e["imports"]]
     assert len(nnlib) == 1 and {"numpy", "matplotlib", "ipywidgets"} <= set(nnlib[0]["depends"])
+    # nnlib does not bring scipy or scikit-learn into a chapter that does not import them (issue 22),
+    # and brings matplotlib's font list, unpacked after matplotlib's own files.
+    assert not {"scipy", "scikit-learn"} & set(nnlib[0]["depends"])
+    assert build.normalize(build.FONT_CACHE_PACKAGE) in nnlib[0]["depends"]
+    assert lock["packages"][build.normalize(build.FONT_CACHE_PACKAGE)]["depends"] == ["matplotlib"]
     # Nothing in the site's configuration points at another host.
     config = (lite_site / "jupyter-lite.json").read_text()
     settings = json.loads(config)["jupyter-config-data"]["litePluginSettings"][
@@ -137,6 +142,30 @@ def test_a_compiled_file_that_is_not_official_is_refused(official_lock, tmp_path
     with pytest.raises(build.BuildError, match=re.escape(victim)):
         build.take_compiled(_tampered_carrier(tmp_path, victim), official, ["numpy", "scipy"], dest)
     assert not (dest / victim).exists()
+
+
+def test_a_folder_of_official_files_is_a_source_and_a_changed_file_is_refused(official_lock, tmp_path):
+    """Without the carrier wheel, the build reads the compiled files from a folder (the copies an
+    earlier build verified, or Pyodide's release archive unpacked), with the same check."""
+    tgz, official = official_lock
+    folder = tmp_path / "release"
+    folder.mkdir()
+    names = ["numpy", "scipy"]
+    for name in names:
+        file_name = official["packages"][name]["file_name"]
+        (folder / file_name).write_bytes(build.read_compiled(_carrier(), file_name))
+    dest = tmp_path / "ok"
+    dest.mkdir()
+    assert sorted(build.take_compiled(folder, official, names, dest)) == sorted(
+        official["packages"][n]["file_name"] for n in names)
+    victim = folder / official["packages"]["scipy"]["file_name"]
+    data = victim.read_bytes()
+    victim.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    refused = tmp_path / "refused"
+    refused.mkdir()
+    with pytest.raises(build.BuildError, match=re.escape(victim.name)):
+        build.take_compiled(folder, official, names, refused)
+    assert not (refused / victim.name).exists()
 
 
 def test_the_build_fails_on_a_tampered_compiled_file(official_lock, tmp_path):
@@ -258,6 +287,9 @@ def test_browser_copies_of_student_notebooks_check_answers_with_their_visible_te
         out = capsys.readouterr().out
         assert f"0 of {len(nb['metadata']['otter']['tests'])} questions pass" in out, path.name
         assert "is not answered yet" in out, path.name
+        # A few lines of feedback: one per question and a total, no doctest traceback (issue 22).
+        assert "Traceback" not in out and "Failed example" not in out and "check_q" not in out, out
+        assert len(out.strip().splitlines()) == len(nb["metadata"]["otter"]["tests"]) + 1, out
     # A right answer to the first question of the neurons assignment passes its tests.
     nb = json.loads((ROOT / "book" / "assignments" / "student" / "neurons.ipynb").read_text())
     namespace = {}
@@ -274,5 +306,56 @@ def test_browser_copies_of_student_notebooks_check_answers_with_their_visible_te
     sources = ["".join(c["source"]) for c in copy["cells"]]
     assert not any("import otter" in s for s in sources)
     assert sum("class _BrowserGrader" in s for s in sources) == 1
-    assert len(copy["cells"]) == len(nb["cells"])
+    assert len(copy["cells"]) == len(nb["cells"]) + 1  # and the one-line hint to run the cells
     assert copy["metadata"]["kernelspec"]["name"] == "python"
+
+
+# ----------------------------------------------- the browser copies read like the book (issue 22)
+RAW_MYST = re.compile(r"^[ \t]*(`{3,}|:{3,})\{[\w-]+\}|\{(ref|doc|numref|eq)\}`|^[ \t]*:class:|^\([\w-]+\)=\s*$",
+                      re.M)
+
+
+def _staged(tmp_path, source: Path) -> dict:
+    target = tmp_path / source.name
+    build.stage_notebook(source, target)
+    return json.loads(target.read_text())
+
+
+@pytest.mark.parametrize("source, rel", build.notebooks(), ids=[rel for _, rel in build.notebooks()])
+def test_browser_copies_have_no_raw_myst_and_no_colab_setup(source, rel, tmp_path):
+    """JupyterLab renders CommonMark and HTML, not MyST: the build rewrites directives and roles,
+    so answers are hidden in <details> until opened and references are links to the book's pages."""
+    original = json.loads(source.read_text())
+    copy = _staged(tmp_path, source)
+    markdown = ["".join(c["source"]) for c in copy["cells"] if c["cell_type"] == "markdown"]
+    for text in markdown:
+        assert not RAW_MYST.search(text), f"{rel}: raw MyST left: {RAW_MYST.search(text)[0]!r}"
+    before = "\n".join("".join(c["source"]) for c in original["cells"] if c["cell_type"] == "markdown")
+    hidden = len(re.findall(r"\{dropdown\}|:class: dropdown", before))
+    assert sum(t.count("<details>") for t in markdown) == hidden
+    assert sum(t.count("</details>") for t in markdown) == hidden
+    code = ["".join(c["source"]) for c in copy["cells"] if c["cell_type"] == "code"]
+    assert not any("google.colab" in c or "%pip" in c for c in code), rel
+    assert all(c["metadata"].get("trusted") is True for c in copy["cells"] if c["cell_type"] == "code")
+    hints = [t for t in markdown if t == build.RUN_HINT]
+    assert len(hints) == 1 and len(hints[0].splitlines()) == 1
+
+
+def test_references_become_links_to_the_books_pages(tmp_path):
+    copy = _staged(tmp_path, ROOT / "book" / "activations.ipynb")
+    text = "\n".join(c["source"] for c in copy["cells"] if c["cell_type"] == "markdown")
+    assert "[calculus refresher](/book/notation.html#calculus-refresher)" in text
+    assert "(/book/assignments/activations.html)" in text
+    # every link names a page the book builds
+    for page in re.findall(r"\(/book/([\w/-]+)\.html", text):
+        assert (ROOT / "book" / f"{page}.ipynb").is_file() or (ROOT / "book" / f"{page}.md").is_file(), page
+
+
+def test_a_dropdown_inside_a_list_item_stays_in_the_item():
+    links = build.BookLinks(targets={}, titles={})
+    text = "1. Question?\n\n   ```{dropdown} Answer\n   It is $x^2$.\n   ```\n\n2. Next"
+    out = build.myst_to_markdown(text, links, "cost")
+    assert out == ("1. Question?\n\n   <details>\n   <summary>Answer</summary>\n\n   It is $x^2$.\n\n"
+                   "   </details>\n\n2. Next")
+    warn = "```{admonition} Careful\n:class: warning\nBody with {doc}`x <intro>`.\n```"
+    assert build.myst_to_markdown(warn, links, "cost") == "> **Careful**\n>\n> Body with [x](/book/intro.html)."

@@ -67,18 +67,19 @@ def test_theme_script_does_not_measure_every_box_at_load():
 SCROLLING_BOX_FAR_DOWN = r"""() => {
   const boxes = [...document.querySelectorAll('.bd-article pre')]
     .filter(b => b.getBoundingClientRect().top > 3 * innerHeight);
-  const box = boxes.find(b => b.scrollWidth > b.clientWidth + 1 && !b.hasAttribute('tabindex'))
-    || boxes.find(b => { b.style.whiteSpace = 'pre'; b.style.overflowX = 'auto';
+  const real = boxes.find(b => b.scrollWidth > b.clientWidth + 1);
+  if (real) { real.id = real.id || 'book-test-box'; return {id: real.id, made: false}; }
+  const box = boxes.find(b => { b.style.whiteSpace = 'pre'; b.style.overflowX = 'auto';
                          const wide = document.createElement('span');
                          wide.textContent = ' '.repeat(2).concat('x'.repeat(400));
                          b.appendChild(wide); return b.scrollWidth > b.clientWidth + 1; });
   if (!box) return null;
   box.id = box.id || 'book-test-box';
-  return {id: box.id, tabindex: box.getAttribute('tabindex')};
+  return {id: box.id, made: true};
 }"""
 
 
-def test_a_scrolling_box_gets_its_tab_stop_when_it_comes_into_view(browser, book_url):
+def test_a_scrolling_box_far_down_gets_its_tab_stop_after_the_load(browser, book_url):
     rel = "book/backprop.html" if "book/backprop.html" in PAGES else (PAGES or [None])[0]
     if rel is None:
         pytest.skip("no built book")
@@ -90,10 +91,13 @@ def test_a_scrolling_box_gets_its_tab_stop_when_it_comes_into_view(browser, book
         page.wait_for_timeout(500)
         box = page.evaluate(SCROLLING_BOX_FAR_DOWN)
         assert box is not None, f"{rel} has no box far down the page to check"
-        assert box["tabindex"] is None, "a box far below the viewport was measured at load"
-        page.evaluate("(id) => document.getElementById(id).scrollIntoView()", box["id"])
+        # Measured in idle moments after the load (not in one long task at load), without the
+        # reader scrolling to it: a keyboard user (and axe) finds it focusable (issue 22). A box
+        # the test widened itself, after that pass, gets its tab stop when it comes into view.
+        if box["made"]:
+            page.evaluate("(id) => document.getElementById(id).scrollIntoView()", box["id"])
         page.wait_for_function("(id) => document.getElementById(id).getAttribute('tabindex') === '0'",
-                               arg=box["id"], timeout=5_000)
+                               arg=box["id"], timeout=10_000)
         assert not guard.problems
     finally:
         context.close()
