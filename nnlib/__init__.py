@@ -18,6 +18,7 @@ from .activations import ACTIVATIONS, Activation, get_activation
 from .costs import COSTS, CrossEntropyCost, QuadraticCost, get_cost
 from .data import (
     load_digits,
+    make_blobs,
     make_circles,
     make_moons,
     make_spirals,
@@ -37,7 +38,7 @@ __version__ = "0.2.0"
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation",
     "COSTS", "CrossEntropyCost", "QuadraticCost", "get_cost",
-    "load_digits", "make_circles", "make_moons", "make_spirals", "make_toy", "make_xor",
+    "load_digits", "make_blobs", "make_circles", "make_moons", "make_spirals", "make_toy", "make_xor",
     "one_hot", "train_test_split",
     "classify_path", "gradient_descent", "zigzag_fraction",
     "check_gradients", "numerical_gradient", "relative_error",
