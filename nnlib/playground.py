@@ -101,13 +101,15 @@ class Config:
         check_int("seed", self.seed, low=0)
         if len(self.points) > MAX_POINTS:
             raise ValueError(f"points must hold at most {MAX_POINTS} points, got {len(self.points)}")
-        if self.points:
-            points = as_float_array("points", self.points, ndim=(2,), width=3, width_name="x1, x2, label")
-            if not np.all(np.isin(points[:, 2], (0, 1))):
+        points = ()
+        if len(self.points):
+            array = as_float_array("points", self.points, ndim=(2,), width=3, width_name="x1, x2, label")
+            if not np.all(np.isin(array[:, 2], (0, 1))):
                 raise ValueError("points must have label 0 or 1 in their third column")
+            points = tuple(tuple(float(v) for v in row) for row in array)
         object.__setattr__(self, "hidden", hidden)
         object.__setattr__(self, "activations", tuple(self.activations))
-        object.__setattr__(self, "points", tuple(tuple(float(v) for v in p) for p in self.points))
+        object.__setattr__(self, "points", points)
 
     def with_(self, **changes):
         """A copy with some fields changed (checked again)."""
