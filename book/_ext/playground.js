@@ -32,7 +32,10 @@
                  eta: 0.3, batch: 10, cost: "cross_entropy", seed: 0, epoch: 0, points: []};
 
   var state = clone(DEFAULT);
-  var worker = null, nextId = 1, pending = null, playing = false;
+  var worker = null, nextId = 1, playing = false;
+  var inflight = [];                       // requests sent and not yet answered, oldest first
+  var expectedLength = 0;                  // trainCost.length once every request in flight is answered
+  var DEPTH = 2;                           // requests in flight while playing: Python never waits for the page
   var current = null;                      // the last answer: {data, layout}
   var trainCost = [], testCost = [];       // every epoch's costs, appended as answers arrive
   var points = [];                         // [x1, x2, label, isTest] of the run, from Python
@@ -185,7 +188,7 @@
   ]);
 
   ui.play = el("button", {type: "button", "class": "pg-play", text: "Play", onclick: function () { playing ? pause() : play(); }});
-  ui.step = el("button", {type: "button", text: "One step", title: "train one epoch", onclick: function () { pause(); if (!pending) request("step", 1); }});
+  ui.step = el("button", {type: "button", text: "One step", title: "train one epoch", onclick: function () { pause(); if (!inflight.length) request("step", 1); }});
   ui.reset = el("button", {type: "button", text: "Reset", onclick: function () { pause(); change({}); }});
   ui.link = el("button", {type: "button", text: "Link to this view", onclick: copyLink});
   ui.linkText = el("input", {type: "text", readonly: "", "class": "pg-link", "aria-label": "link to this view", hidden: ""});
@@ -262,21 +265,27 @@
     if (!worker) {
       try { startWorker(); } catch (error) { fail(error.message); return; }
     }
-    var message = {id: nextId++, type: type, epochs: epochs, resolution: RESOLUTION,
-                   costFrom: type === "reset" ? 0 : trainCost.length};
+    if (type === "reset") { inflight = []; expectedLength = 0; }
+    var message = {id: nextId++, type: type, epochs: epochs, resolution: RESOLUTION, costFrom: expectedLength};
     if (type === "reset") message.config = pythonConfig();
-    pending = {id: message.id, type: type, sent: performance.now()};
+    expectedLength = type === "reset" ? epochs + 1 : expectedLength + epochs;
+    inflight.push({id: message.id, type: type, sent: performance.now()});
     worker.postMessage(message);
+  }
+  function fill() {  // while playing, keep DEPTH requests in flight
+    while (playing && inflight.length < DEPTH && current && current.layout.ready && !current.layout.diverged) {
+      request("step", 1);
+    }
   }
   function receive(event) {
     var m = event.data;
-    if (!pending || m.id !== pending.id) return;   // an answer to a request a reset replaced
+    if (!inflight.length || m.id !== inflight[0].id) return;   // an answer to a request a reset replaced
     if (m.progress) { say(m.progress, true); return; }
     if (m.error) { fail(m.error); return; }
-    stats.roundTripMs.push(performance.now() - pending.sent);
+    var asked = inflight.shift();
+    stats.roundTripMs.push(performance.now() - asked.sent);
     stats.trainMs.push(m.ms.train); stats.snapshotMs.push(m.ms.snapshot);
-    var wasReset = pending.type === "reset";
-    pending = null;
+    var wasReset = asked.type === "reset";
     if (wasReset) {
       trainCost = []; testCost = [];
       var p = new Float32Array(m.points);
@@ -287,8 +296,9 @@
     Array.prototype.push.apply(testCost, m.layout.test_cost);
     current = {data: new Float32Array(m.data), layout: m.layout};
     state.epoch = m.layout.epoch;
-    if (playing && m.layout.ready && !m.layout.diverged) request("step", 1);  // Python trains while we draw
-    else if (playing) pause();
+    if (playing && (!m.layout.ready || m.layout.diverged)) pause();
+    fill();  // Python trains the next epoch while the page draws this one
+    if (!playing && !inflight.length) writeHash();
     var t0 = performance.now();
     draw();
     stats.drawMs.push(performance.now() - t0);
@@ -299,7 +309,7 @@
   }
   function fail(text) {
     pause();
-    pending = null;
+    inflight = [];
     say(text, false);
     root.classList.add("pg-failed");
   }
@@ -324,7 +334,7 @@
     playing = true;
     ui.play.textContent = "Pause";
     ui.play.setAttribute("aria-pressed", "true");
-    if (!pending) request("step", 1);
+    if (!inflight.length) fill();
   }
   function pause() {
     var was = playing;
@@ -414,6 +424,11 @@
     var c = v < 0 ? ORANGE : BLUE, t = Math.min(1, Math.abs(v));
     return [WHITE[0] + (c[0] - WHITE[0]) * t, WHITE[1] + (c[1] - WHITE[1]) * t, WHITE[2] + (c[2] - WHITE[2]) * t];
   }
+  var LUT_SIZE = 511, LUT = new Uint8ClampedArray(3 * LUT_SIZE);  // mix() at 511 values from -1 to 1
+  for (var li = 0; li < LUT_SIZE; li++) {
+    var rgb0 = mix(2 * li / (LUT_SIZE - 1) - 1);
+    LUT[3 * li] = rgb0[0]; LUT[3 * li + 1] = rgb0[1]; LUT[3 * li + 2] = rgb0[2];
+  }
   function centreScale(name, values, offset, n) {  // where white is and how far full colour is
     if (name === "sigmoid") return [0.5, 0.5];
     if (name === "tanh") return [0, 1];
@@ -422,17 +437,23 @@
     for (var i = 0; i < n; i++) m = Math.max(m, Math.abs(values[offset + i]));
     return [0, m];
   }
-  var tiles = {};
+  var tiles = {}, inputs = [];
   function tile(values, offset, name, res, key) {  // a res x res canvas of one neuron's map
-    var c = tiles[key] || (tiles[key] = document.createElement("canvas"));
-    c.width = res; c.height = res;
-    var ctx = c.getContext("2d"), img = ctx.createImageData(res, res), cs = centreScale(name, values, offset, res * res);
-    for (var i = 0; i < res * res; i++) {
-      var rgb = mix((values[offset + i] - cs[0]) / cs[1]);
-      img.data[4 * i] = rgb[0]; img.data[4 * i + 1] = rgb[1]; img.data[4 * i + 2] = rgb[2]; img.data[4 * i + 3] = 255;
+    var t = tiles[key];
+    if (!t || t.canvas.width !== res) {
+      var c = document.createElement("canvas");
+      c.width = res; c.height = res;
+      var context = c.getContext("2d");
+      t = tiles[key] = {canvas: c, ctx: context, img: context.createImageData(res, res)};
     }
-    ctx.putImageData(img, 0, 0);
-    return c;
+    var cs = centreScale(name, values, offset, res * res), px = t.img.data, half = (LUT_SIZE - 1) / 2;
+    for (var i = 0; i < res * res; i++) {
+      var v = (values[offset + i] - cs[0]) / cs[1];
+      var k = 3 * Math.round(half + half * (v < -1 ? -1 : v > 1 ? 1 : v));
+      px[4 * i] = LUT[k]; px[4 * i + 1] = LUT[k + 1]; px[4 * i + 2] = LUT[k + 2]; px[4 * i + 3] = 255;
+    }
+    t.ctx.putImageData(t.img, 0, 0);
+    return t.canvas;
   }
   function inputTile(which) {  // x1 or x2 itself over the plane
     var res = RESOLUTION, values = new Float32Array(res * res);
@@ -443,24 +464,27 @@
     return tile(values, 0, "tanh", res, "in" + which);
   }
   function sized(canvas, cssWidth, cssHeight) {
-    var ratio = window.devicePixelRatio || 1;
-    canvas.style.width = cssWidth + "px"; canvas.style.height = cssHeight + "px";
-    canvas.width = Math.round(cssWidth * ratio); canvas.height = Math.round(cssHeight * ratio);
+    var ratio = window.devicePixelRatio || 1, w = Math.round(cssWidth * ratio), h = Math.round(cssHeight * ratio);
     var ctx = canvas.getContext("2d");
+    if (canvas.width !== w || canvas.height !== h) {  // resizing a canvas reallocates it: only when needed
+      canvas.style.width = cssWidth + "px"; canvas.style.height = cssHeight + "px";
+      canvas.width = w; canvas.height = h;
+    }
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, cssWidth, cssHeight);
     return ctx;
   }
   function ink() { return getComputedStyle(root).color || "#222"; }
   function layerActivation(l, L) { return l === L ? "sigmoid" : state.act[l - 1]; }
 
   function draw() {
-    var width = Math.max(260, Math.min(root.clientWidth || 320, 1200));
-    drawPlane(width);
-    drawNetwork(width);
-    drawCurve(width);
+    function widthOf(canvas) { return Math.max(240, Math.min(canvas.parentNode.clientWidth || 320, 1200)); }
+    drawPlane(Math.min(widthOf(ui.plane), 420));
+    drawNetwork(widthOf(ui.network));
+    drawCurve(widthOf(ui.curve));
   }
-  function drawPlane(width) {
-    var size = Math.min(width, 420), ctx = sized(ui.plane, size, size);
+  function drawPlane(size) {
+    var ctx = sized(ui.plane, size, size);
     ctx.fillStyle = "#f8f8f8"; ctx.fillRect(0, 0, size, size);
     if (current && current.layout.ready) {
       var L = current.layout.sizes.length - 1, maps = current.layout.maps, n = RESOLUTION * RESOLUTION;
@@ -538,7 +562,7 @@
     sizes.forEach(function (n, l) {
       for (var j = 0; j < n; j++) {
         var x = centres[l].x - box / 2, y = centres[l].ys[j] - box / 2;
-        if (l === 0) ctx.drawImage(inputTile(j), x, y, box, box);
+        if (l === 0) ctx.drawImage(inputs[j] || (inputs[j] = inputTile(j)), x, y, box, box);
         else if (ready) { ctx.drawImage(tile(data, offset, layerActivation(l, sizes.length - 1), RESOLUTION, l + ":" + j), x, y, box, box); offset += n2; }
         else { ctx.fillStyle = "#ddd"; ctx.fillRect(x, y, box, box); }
         ctx.strokeStyle = "#666"; ctx.lineWidth = 1; ctx.strokeRect(x, y, box, box);
