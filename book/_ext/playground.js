@@ -44,6 +44,7 @@
   var updates = [];                        // times of the last drawn updates, for the rate shown
   window.nnPlayground = {state: function () { return clone(state); }, stats: {updates: 0, drawMs: [], trainMs: [], snapshotMs: [], roundTripMs: []},
                          playing: function () { return playing; }, current: function () { return current; },
+                         idle: function () { return current !== null && !inflight.length; },
                          costs: function () { return {train: trainCost.slice(), test: testCost.slice()}; }};
   var stats = window.nnPlayground.stats;
 
@@ -223,9 +224,9 @@
     }
     return el("div", {"class": "pg-layer"}, [
       el("span", {text: "Layer " + (i + 1)}),
-      el("button", {type: "button", "aria-label": "one neuron fewer in layer " + (i + 1), text: "\u2212", onclick: function () { resize(-1); }}),
+      el("button", {type: "button", id: "pg-fewer-" + i, "aria-label": "one neuron fewer in layer " + (i + 1), text: "\u2212", onclick: function () { resize(-1); }}),
       width,
-      el("button", {type: "button", "aria-label": "one neuron more in layer " + (i + 1), text: "+", onclick: function () { resize(1); }}),
+      el("button", {type: "button", id: "pg-more-" + i, "aria-label": "one neuron more in layer " + (i + 1), text: "+", onclick: function () { resize(1); }}),
       el("label", {"for": "pg-act-" + i, "class": "pg-sr", text: "activation of layer " + (i + 1)}), act
     ]);
   }
@@ -242,8 +243,12 @@
     ui.layersOut.textContent = String(state.layers.length);
     ui.fewer.disabled = state.layers.length === 0;
     ui.more.disabled = state.layers.length === MAX_LAYERS;
+    var focused = document.activeElement && document.activeElement.id;
     ui.layerList.innerHTML = "";
     state.layers.forEach(function (_, i) { ui.layerList.appendChild(layerRow(i)); });
+    if (focused && document.getElementById(focused) && document.activeElement !== document.getElementById(focused)) {
+      document.getElementById(focused).focus();  // a keyboard user stays on the control they used
+    }
   }
 
   // ---- talking to Python -------------------------------------------------------------------
