@@ -78,6 +78,7 @@ bench-lighthouse: $(STAMP) browser book $(LIGHTHOUSE)
 bench-lite: $(STAMP) browser book
 	$(BIN)/python benchmarks/bench_lite.py
 	$(BIN)/python benchmarks/bench_worker.py
+	$(BIN)/python benchmarks/bench_playground.py
 
 test: test-unit test-notebooks test-build test-browser test-assignments
 
@@ -128,7 +129,8 @@ test-browser: $(STAMP) browser vendor test-build lite
 # moved, with every request to another host blocked (`make test` runs a fast subset of these).
 test-lite: $(STAMP) browser lite
 	@test -f _build/html/book/neurons.html || $(MAKE) --no-print-directory test-build
-	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite_full.py tests/browser/test_live_figures.py $(PYTEST_ARGS)
+	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite_full.py tests/browser/test_live_figures.py \
+		tests/browser/test_playground.py $(PYTEST_ARGS)
 
 # Pinned npm packages (mathjax-full 3.2.2, which typesets the maths at build time; mathjax 3.2.2,
 # whose fonts the site serves; axe-core 4.11.0 for the tests), fetched once from the npm registry

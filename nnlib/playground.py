@@ -25,6 +25,7 @@ from ._validation import as_float_array, check_int, check_number, check_positive
 from .activations import ACTIVATIONS
 from .data import TOY_DATASETS, make_toy, train_test_split
 from .network import Network
+from .scoring import score_outputs
 from .sgd import train
 
 PLANE = 1.25  # the plane shown runs from -PLANE to PLANE on both axes
@@ -179,9 +180,10 @@ class Playground:
             self.Y_train = self.Y_test = np.zeros((0, 1))
             return
         split = train_test_split(X, y[:, None].astype(float), config.test_fraction, seed=config.seed)
-        self.X_train, self.Y_train, self.X_test, self.Y_test = split.X_train, split.Y_train, split.X_test, split.Y_test
         self.net = Network(config.sizes, activation=list(config.activations), output_activation="sigmoid",
                            cost=config.cost, seed=config.seed)
+        self.X_train, self.Y_train = self.net.check_batch(split.X_train, split.Y_train)
+        self.X_test, self.Y_test = self.net.check_batch(split.X_test, split.Y_test)
         self._rng = np.random.default_rng(config.seed)
         self._record()
 
@@ -213,8 +215,11 @@ class Playground:
         return self
 
     def _record(self):
-        train_score = self.net.score(self.X_train, self.Y_train)
-        test_score = self.net.score(self.X_test, self.Y_test)
+        # The arrays were checked when the run began: score the outputs of the unchecked forward
+        # pass (Network.score would check them again after every epoch).
+        net = self.net
+        train_score = score_outputs(net.forward_batch(self.X_train).output, self.Y_train, net.cost_function)
+        test_score = score_outputs(net.forward_batch(self.X_test).output, self.Y_test, net.cost_function)
         self.train_cost.append(train_score.cost)
         self.test_cost.append(test_score.cost)
         self.test_accuracy.append(test_score.accuracy)

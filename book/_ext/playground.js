@@ -290,6 +290,7 @@
     var asked = inflight.shift();
     stats.roundTripMs.push(performance.now() - asked.sent);
     stats.trainMs.push(m.ms.train); stats.snapshotMs.push(m.ms.snapshot);
+    stats.workerTimings = m.timings;  // when each stage of the worker's start ended
     var wasReset = asked.type === "reset";
     if (wasReset) {
       trainCost = []; testCost = [];
