@@ -11,6 +11,7 @@ Modules, one concept each, in the order the book teaches them:
 * :mod:`nnlib.gradcheck`   -- finite-difference gradient checking
 * :mod:`nnlib.sgd`         -- mini-batch stochastic gradient descent and training
 * :mod:`nnlib.data`        -- the digits and 2-D toy datasets, one-hot encoding
+* :mod:`nnlib.playground`  -- the Playground's run: points, network, epochs (imported on its own)
 
 Importing nnlib changes nothing: no seeding, no plotting.
 """
