@@ -23,11 +23,8 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from _support import BOOK_HTML, CHROMIUM_ARGS, NetworkGuard, chromium_path, serve_directory  # noqa: E402
+from booksite.browser import BOOK_HTML, CHROMIUM_ARGS, NetworkGuard, chromium_path, serve_directory
 
 TARGET = 20.0
 PAGE = "book/playground.html"

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from _support import BOOK_HTML, NetworkGuard
+from booksite.browser import BOOK_HTML, NetworkGuard
 from nnlib.playground import Config, Playground
 
 PAGE = "book/playground.html"

@@ -1,6 +1,6 @@
 """Serve the Playground page's scripts (book/playground.md).
 
-Loaded from _config.yml (sphinx.local_extensions). The page holds one empty ``<div>`` and loads
+Loaded from _config.yml (sphinx.extra_extensions, as booksite.playground_page). The page holds one empty ``<div>`` and loads
 ``_playground/playground.js``, which builds the controls and canvases, and starts
 ``_playground/worker.js``, which runs nnlib.playground in Pyodide (the in-browser edition's copy
 under ``lite/static/pyodide``, built by ``make lite``). This extension copies the three files
