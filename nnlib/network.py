@@ -165,7 +165,7 @@ class Network:
     def __setstate__(self, state):
         self.__dict__.update(state)
         if "_layer_activations" not in self.__dict__ and "activation" in self.__dict__:
-            # pickled by an nnlib whose layers all shared one activation (besides the output's)
+            # a state saved by an nnlib whose layers all shared one activation (besides the output's)
             self._layer_activations = [self.activation] * (self.L - 1) + [self.output_activation]
             self._one_activation = True
         self._weights, self._biases = parameter_lists(self._params, self.sizes)
