@@ -1,6 +1,6 @@
 // The Playground's Python: nnlib.playground in Pyodide, in a Web Worker of its own.
 //
-// The Playground page (book/playground.md, book/_ext/playground.js) starts this worker and posts
+// The Playground page (book/playground.md, booksite/playground.js) starts this worker and posts
 //   {id, type: "reset", config, epochs, resolution}   a new run (nnlib.playground.Config fields),
 //                                                      trained `epochs` epochs before answering;
 //   {id, type: "step", epochs, resolution, costFrom}   `epochs` more epochs of the current run.
@@ -12,7 +12,7 @@
 //   {id, error: "what went wrong"}.
 // Pyodide, numpy and the nnlib wheel come from the book's in-browser edition (lite/static/pyodide,
 // built by `make lite`), as for the figures' worker (figure_worker.js); matplotlib is not loaded:
-// the page draws. The build copies this file to _playground/worker.js (book/_ext/playground_page.py).
+// the page draws. The build copies this file to _playground/worker.js (booksite/playground_page.py).
 "use strict";
 
 var PYODIDE = new URL("../lite/static/pyodide/", self.location.href).href;
