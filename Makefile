@@ -83,6 +83,7 @@ bench-lighthouse: $(STAMP) browser book $(LIGHTHOUSE)
 bench-lite: $(STAMP) browser book
 	$(BIN)/python benchmarks/bench_lite.py
 	$(BIN)/python benchmarks/bench_worker.py
+	$(BIN)/python benchmarks/bench_playground.py
 
 test: test-unit test-notebooks test-build test-browser test-assignments
 
@@ -135,7 +136,7 @@ test-browser: $(STAMP) browser vendor test-build lite
 test-lite: $(STAMP) browser lite
 	@test -f _build/html/book/neurons.html || $(MAKE) --no-print-directory test-build
 	LITE_FULL=1 $(BIN)/python -m pytest tests/browser/test_lite_full.py tests/browser/test_live_figures.py \
-		tests/browser/test_lite_reading.py $(PYTEST_ARGS)
+		tests/browser/test_lite_reading.py tests/browser/test_playground.py $(PYTEST_ARGS)
 	BOOK_ALL_PAGES=1 $(BIN)/python -m pytest tests/browser/test_steady_pages.py -k "moves or axe" $(PYTEST_ARGS)
 
 # Pinned npm packages (mathjax-full 3.2.2, which typesets the maths at build time; mathjax 3.2.2,

@@ -11,6 +11,7 @@ Modules, one concept each, in the order the book teaches them:
 * :mod:`nnlib.gradcheck`   -- finite-difference gradient checking
 * :mod:`nnlib.sgd`         -- mini-batch stochastic gradient descent and training
 * :mod:`nnlib.data`        -- the digits and 2-D toy datasets, one-hot encoding
+* :mod:`nnlib.playground`  -- the Playground's run: points, network, epochs (imported on its own)
 
 Importing nnlib changes nothing: no seeding, no plotting. The package exports what the
 chapters and assignments call; the rest (the trace classes ``ForwardPass`` and
@@ -20,6 +21,7 @@ from .activations import ACTIVATIONS, Activation, get_activation
 from .costs import CrossEntropyCost, QuadraticCost, get_cost
 from .data import (
     load_digits,
+    make_blobs,
     make_circles,
     make_moons,
     make_spirals,
@@ -39,7 +41,7 @@ __version__ = "0.2.0"
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation",
     "CrossEntropyCost", "QuadraticCost", "get_cost",
-    "load_digits", "make_circles", "make_moons", "make_spirals", "make_toy", "make_xor",
+    "load_digits", "make_blobs", "make_circles", "make_moons", "make_spirals", "make_toy", "make_xor",
     "one_hot", "train_test_split",
     "classify_path", "gradient_descent", "zigzag_fraction",
     "check_gradients", "numerical_gradient", "relative_error",

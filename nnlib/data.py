@@ -208,11 +208,31 @@ def make_spirals(n_samples=200, noise=0.03, turns=1.5, seed=None):
     return X, y
 
 
-TOY_DATASETS = {"xor": make_xor, "moons": make_moons, "circles": make_circles, "spirals": make_spirals}
+def make_blobs(n_samples=200, noise=0.1, seed=None):
+    """Two round Gaussian clouds: label 0 around (0.3, 0.3), label 1 around (0.7, 0.7).
+
+    ``noise`` is each cloud's standard deviation along either axis; half the points (the odd
+    ones) have label 1.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2), in about [0, 1]**2 for noise up to about 0.1
+    y : ndarray of int, shape (n_samples,)
+    """
+    n_samples, noise = _check_toy_args(n_samples, noise)
+    rng = make_rng(seed)
+    y = np.arange(n_samples) % 2
+    centres = np.where(y[:, None] == 1, 0.7, 0.3)  # (n_samples, 2)
+    X = centres + noise * rng.standard_normal((n_samples, 2))
+    return X, y
+
+
+TOY_DATASETS = {"xor": make_xor, "moons": make_moons, "circles": make_circles, "spirals": make_spirals,
+                "blobs": make_blobs}
 
 
 def make_toy(name, n_samples=200, noise=None, seed=None):
-    """One of the 2-D toy sets by name ("xor", "moons", "circles", "spirals"); ``noise=None`` keeps its default."""
+    """One of the 2-D toy sets by name ("xor", "moons", "circles", "spirals", "blobs"); ``noise=None`` keeps its default."""
     if name not in TOY_DATASETS:
         raise ValueError(f"name must be one of {sorted(TOY_DATASETS)}, got {name!r}")
     kwargs = {} if noise is None else {"noise": noise}

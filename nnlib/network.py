@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_float_array, check_int, check_same_length, describe, label_hint, make_rng
-from .activations import get_activation
+from .activations import Activation, get_activation
 from .costs import CrossEntropyCost, get_cost
 from .parameters import count_params, parameter_lists, sizes_of, split
 from .scoring import labels, score_outputs
@@ -98,8 +98,10 @@ class Network:
     ----------
     sizes : sequence of int
         Neurons per layer, input layer first, e.g. ``[64, 30, 10]``; at least two layers.
-    activation : str or Activation, default "sigmoid"
-        The activation f of every layer after the input (see :mod:`nnlib.activations`).
+    activation : str, Activation or sequence of them, default "sigmoid"
+        The activation f of every layer after the input (see :mod:`nnlib.activations`), or one
+        per layer: with ``output_activation`` given, one per hidden layer (``L - 1`` entries,
+        layer 1 first); without it, one per layer 1, ..., L (``L`` entries, the output's last).
     cost : str, default "quadratic"
         "quadratic" (1/2 squared error) or "cross_entropy" (see :mod:`nnlib.costs`).
     seed : int, numpy.random.Generator or None
@@ -114,6 +116,8 @@ class Network:
     L : int
         Index of the output layer (the number of layers with weights).
     activation, output_activation : Activation
+        ``activation`` is the one given, or layer 1's when a sequence was given (see
+        :meth:`activation_of_layer` for every layer's).
     cost_function : QuadraticCost or CrossEntropyCost
         The cost as a function of outputs and targets; :meth:`cost` applies it to the
         network's outputs for inputs ``X``.
@@ -128,10 +132,11 @@ class Network:
         sizes = _check_sizes(sizes)
         self.sizes = sizes
         self.L = len(sizes) - 1
-        self.activation = get_activation(activation)
-        self.output_activation = get_activation(
-            activation if output_activation is None else output_activation
-        )
+        # f of layers 1..L; _layer_activations[l - 1] is layer l's (lists start at 0)
+        self._layer_activations = _activations_per_layer(activation, output_activation, self.L)
+        self._one_activation = isinstance(activation, (str, Activation))
+        self.activation = get_activation(activation) if self._one_activation else self._layer_activations[0]
+        self.output_activation = self._layer_activations[-1]
         self.cost_function = get_cost(cost)
         if self.cost_function is CrossEntropyCost:
             low, high = self.output_activation.output_range
@@ -157,6 +162,10 @@ class Network:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if "_layer_activations" not in self.__dict__ and "activation" in self.__dict__:
+            # a state saved by an nnlib whose layers all shared one activation (besides the output's)
+            self._layer_activations = [self.activation] * (self.L - 1) + [self.output_activation]
+            self._one_activation = True
         self._weights, self._biases = parameter_lists(self._params, self.sizes)
 
     @classmethod
@@ -181,12 +190,13 @@ class Network:
 
     def __repr__(self):
         extra = ""
-        if self.output_activation is not self.activation:
-            extra = f", output_activation={self.output_activation.name!r}"
-        return (
-            f"Network({self.sizes}, activation={self.activation.name!r}, "
-            f"cost={self.cost_function.name!r}{extra})"
-        )
+        if self._one_activation:
+            activation = repr(self.activation.name)
+            if self.output_activation is not self.activation:
+                extra = f", output_activation={self.output_activation.name!r}"
+        else:
+            activation = repr([f.name for f in self._layer_activations])
+        return f"Network({self.sizes}, activation={activation}, cost={self.cost_function.name!r}{extra})"
 
     # ---- parameters ---------------------------------------------------------------------
 
@@ -245,7 +255,7 @@ class Network:
 
     def activation_of_layer(self, l):
         """The activation f used in layer l (1 <= l <= L)."""
-        return self.output_activation if l == self.L else self.activation
+        return self._layer_activations[l - 1]
 
     # ---- forward pass -------------------------------------------------------------------
 
@@ -418,6 +428,31 @@ class Network:
         if self.cost_function is CrossEntropyCost and Y.size and (Y.min() < 0 or Y.max() > 1):
             raise ValueError(f"{name} must lie in [0, 1] for the cross-entropy cost, got values from {Y.min()} to {Y.max()}")
         return Y
+
+
+def _activations_per_layer(activation, output_activation, L):
+    """The Activation of each layer 1..L (list index l - 1), from Network's two arguments."""
+    if isinstance(activation, (str, Activation)):
+        hidden = get_activation(activation)
+        output = hidden if output_activation is None else get_activation(output_activation)
+        return [hidden] * (L - 1) + [output]
+    if isinstance(activation, (list, tuple)):
+        if output_activation is None:
+            expected, what = L, "one per layer 1..L"
+        else:
+            expected, what = L - 1, "one per hidden layer"
+        if len(activation) != expected:
+            raise ValueError(f"activation must list {expected} activations ({what}), got {len(activation)}")
+        layers = []
+        for i, f in enumerate(activation):
+            try:
+                layers.append(get_activation(f))
+            except ValueError as error:
+                raise ValueError(f"activation[{i}] {str(error)[len('activation '):]}") from None
+        if output_activation is not None:
+            layers.append(get_activation(output_activation))
+        return layers
+    raise ValueError(f"activation must be a name, an Activation or a list of them, got {describe(activation)}")
 
 
 def _check_sizes(sizes):

@@ -49,8 +49,8 @@ def test_toy_sets_are_seeded_two_class_and_in_the_unit_square(name):
 
 
 def test_toy_set_bad_arguments():
-    with pytest.raises(ValueError, match=r"name must be one of \['circles', 'moons', 'spirals', 'xor'\], got 'blobs'"):
-        make_toy("blobs")
+    with pytest.raises(ValueError, match=r"name must be one of \['blobs', 'circles', 'moons', 'spirals', 'xor'\], got 'moon'"):
+        make_toy("moon")
     with pytest.raises(ValueError, match=r"n_samples must be at least 2, got 1"):
         make_toy("xor", n_samples=1)
     with pytest.raises(ValueError, match=r"noise must be a finite number >= 0, got -0.1"):
@@ -90,3 +90,17 @@ def test_a_split_of_one_column_targets_has_zero_one_labels():
     np.testing.assert_array_equal(split.y_train, split.Y_train[:, 0].astype(int))
     np.testing.assert_array_equal(split.y_test, split.Y_test[:, 0].astype(int))
     assert set(split.y_train) | set(split.y_test) == {0, 1}
+
+
+def test_blobs_are_two_seeded_gaussian_clouds_around_their_centres():
+    from nnlib import make_blobs
+
+    X, y = make_blobs(n_samples=400, noise=0.05, seed=2)
+    assert X.shape == (400, 2) and set(np.unique(y)) == {0, 1} and np.sum(y == 1) == 200
+    np.testing.assert_allclose(X[y == 0].mean(axis=0), [0.3, 0.3], atol=0.02)
+    np.testing.assert_allclose(X[y == 1].mean(axis=0), [0.7, 0.7], atol=0.02)
+    np.testing.assert_allclose(X[y == 0].std(axis=0), [0.05, 0.05], rtol=0.2)
+    again, _ = make_blobs(n_samples=400, noise=0.05, seed=2)
+    np.testing.assert_array_equal(X, again)
+    assert not np.array_equal(X, make_blobs(n_samples=400, noise=0.05, seed=3)[0])
+    np.testing.assert_array_equal(make_toy("blobs", 10, seed=1)[0], make_blobs(10, seed=1)[0])
