@@ -68,6 +68,17 @@ def step_lines(state, step):
     return lines
 
 
+def describe(state, step):
+    """In words, the step the figure shows: its name, its equation and the values it adds."""
+    name, equation = STEP_TITLES[step]
+    new = step_lines(state, step)[len(step_lines(state, step - 1)) if step else 0:]
+    return f"Step {step} of {N_STEPS - 1}, {name} ({equation}): " + "; ".join(line.strip() for line in new) + "."
+
+
+def _describe(step, x1, x2):
+    return describe(backprop_state(x1, x2), step)
+
+
 def _node_view(state, step):
     """(activations to shade, highlighted nodes, node texts, highlighted edge layers) for a step."""
     f, b = state["forward"], state["backward"]
@@ -127,6 +138,6 @@ def backprop_stepper(step=0, x1=0.5, x2=0.8):
     controls = [Slider("step", 0, N_STEPS - 1, 1, step, static=list(range(N_STEPS)), redraw="edges"),
                 Slider("x1", -1.0, 1.0, 0.1, x1, static=[0.5, 1.0]),
                 Slider("x2", -1.0, 1.0, 0.1, x2, static=[-0.5, 0.8])]
-    return InteractiveFigure("backprop_stepper", controls, _setup, _update, figsize=(8.6, 4.4),
+    return InteractiveFigure("backprop_stepper", controls, _setup, _update, figsize=(8.6, 4.4), describe=_describe,
                              alt="The 2-3-1 network during backpropagation, with every value computed so far "
                                  "and the equation in use")

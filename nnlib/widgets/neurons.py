@@ -38,6 +38,24 @@ def neuron_state(x1, x2, w1, w2, b, activation="sigmoid"):
     return {"z": float(trace.z(1)[0]), "a": float(trace.a(1)[0]), "plane": plane, "line": line}
 
 
+def describe(state, x1, x2, w1, w2, b, activation):
+    """In words, what the figure shows for these knobs (``state`` from :func:`neuron_state`)."""
+    z, a = state["z"], state["a"]
+    p = lambda v: f"({v:g})" if v < 0 else f"{v:g}"  # noqa: E731  (a negative factor in brackets)
+    sums = f"z = {p(w1)}·{p(x1)} + {p(w2)}·{p(x2)} + {p(b)} = {z:.2f}, so a = {activation}(z) = {a:.3f}"
+    if state["line"] is None:
+        return f"{sums}. Both weights are 0: the output is the same everywhere and there is no decision line."
+    if abs(z) < 1e-9:
+        where = "exactly on the decision line z = 0"
+    else:
+        where = f"on the side of the decision line z = 0 where z {'>' if z > 0 else '<'} 0"
+    return f"{sums}. The input point ({x1:g}, {x2:g}) lies {where}."
+
+
+def _describe(x1, x2, w1, w2, b, activation):
+    return describe(neuron_state(x1, x2, w1, w2, b, activation), x1, x2, w1, w2, b, activation)
+
+
 def _setup(fig):
     ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
@@ -85,6 +103,6 @@ def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoi
                 Slider("w2", -2.0, 2.0, 0.1, w2),
                 Slider("b", -2.0, 2.0, 0.1, b, static=[-1.0, -0.5, 0.0, 0.5, 1.0]),
                 Choice("activation", ACTIVATION_OPTIONS, activation, static=["sigmoid", "step"], redraw="colour bar")]
-    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8),
+    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8), describe=_describe,
                              alt="One neuron: its output over the input plane, with the decision line, "
                                  "and its output on the activation curve")

@@ -33,6 +33,19 @@ def matrix_text(net, trace):
             f"z² = {vec(trace.z(2))}\na² = σ(z²) = {vec(trace.a(2))}")
 
 
+def describe(state, w11):
+    """In words, the forward pass the figure shows (``state`` from :func:`forward_state`)."""
+    trace = state["trace"]
+    x, hidden, out = trace.a(0), trace.a(1), float(trace.a(2)[0])
+    return (f"Input x = ({x[0]:g}, {x[1]:g}) with w¹₁₁ = {w11:g}: the hidden layer's weighted inputs are "
+            f"z¹ = {vec(trace.z(1), '{:.2f}')} and its activations a¹ = {vec(hidden, '{:.2f}')}; "
+            f"the output is a² = {out:.3f}.")
+
+
+def _describe(x1, x2, w11):
+    return describe(forward_state(x1, x2, w11), w11)
+
+
 def _setup(fig):
     ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1, 1])
     diagram = draw_diagram(ax_net, [2, 3, 1])
@@ -60,6 +73,6 @@ def forward_pass_explorer(x1=0.5, x2=0.8, w11=0.1):
     controls = [Slider("x1", -1.0, 1.0, 0.1, x1, static=[-1.0, 0.0, 0.5, 1.0]),
                 Slider("x2", -1.0, 1.0, 0.1, x2, static=[-1.0, 0.8, 1.0]),
                 Slider("w11", -2.0, 2.0, 0.1, w11, static=[-1.0, 0.1], label="w¹₁₁", redraw="edges")]
-    return InteractiveFigure("forward_pass_explorer", controls, _setup, _update, figsize=(8.6, 4.0),
+    return InteractiveFigure("forward_pass_explorer", controls, _setup, _update, figsize=(8.6, 4.0), describe=_describe,
                              alt="The 2-3-1 network with the values of a forward pass, and the same pass "
                                  "in matrix form with its numbers")

@@ -59,6 +59,26 @@ def build(name, kwargs=None):
 _LIVE = {}  # (name, kwargs as JSON) -> figure, reused across frames as a notebook reuses it
 
 
+def live_figure(name, kwargs):
+    """The figure ``name`` built with ``kwargs``, built once per ``(name, kwargs)`` and kept."""
+    key = (name, json.dumps(kwargs or {}, sort_keys=True))
+    figure = _LIVE.get(key)
+    if figure is None:
+        figure = _LIVE[key] = build(name, kwargs)
+    return figure
+
+
+def live_frame(name, kwargs, values):
+    """``{"png": bytes, "text": str}``: :func:`live_png`'s frame and the figure's words for it.
+
+    What the page's worker answers: the text is the figure's ``description`` for the same
+    snapped values, shown in the figure's status region and used as the image's alternative text.
+    """
+    figure = live_figure(name, kwargs)
+    snapped = figure.snap(values)
+    return {"png": figure.png(**snapped), "text": figure.description(**snapped)}
+
+
 def live_png(name, kwargs, values):
     """PNG bytes of figure ``name`` (built with ``kwargs``) for the control ``values``.
 
@@ -67,8 +87,5 @@ def live_png(name, kwargs, values):
     (:meth:`~nnlib.widgets.figure.InteractiveFigure.snap`), so a slider's 0.30000000000000004
     draws as 0.3. The figure is built once per ``(name, kwargs)`` and kept.
     """
-    key = (name, json.dumps(kwargs or {}, sort_keys=True))
-    figure = _LIVE.get(key)
-    if figure is None:
-        figure = _LIVE[key] = build(name, kwargs)
+    figure = live_figure(name, kwargs)
     return figure.png(**figure.snap(values))

@@ -51,6 +51,19 @@ def sgd_state(batch_size, eta):
     return {"minibatch": run_sgd(batch_size, eta), "full": run_sgd(N_EXAMPLES, eta)}
 
 
+def describe(state, batch_size, eta):
+    """In words, what the figure shows (``state`` from :func:`sgd_state`)."""
+    m, f = state["minibatch"], state["full"]
+    lower = "mini-batch" if m["costs"][-1] < f["costs"][-1] else "full-batch"
+    return (f"After {N_UPDATES} updates with η = {eta:g}: mini-batches of {batch_size} reach a cost of "
+            f"{m['costs'][-1]:.3g} having seen {m['seen'][-1]} examples; full batches of {N_EXAMPLES} reach "
+            f"{f['costs'][-1]:.3g} having seen {f['seen'][-1]}. The {lower} run ends lower.")
+
+
+def _describe(batch_size, eta):
+    return describe(sgd_state(batch_size, eta), batch_size, eta)
+
+
 def _setup(fig):
     grid = fig.add_gridspec(2, 2, width_ratios=[1.15, 1])
     ax, ax_steps, ax_seen = fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
@@ -93,6 +106,6 @@ def sgd_vs_full_batch(batch_size=4, eta=0.3):
     """
     controls = [Slider("batch_size", 1, N_EXAMPLES, 1, batch_size, static=[1, 4, 16, 64]),
                 Slider("eta", 0.01, 1.0, 0.01, eta, static=[0.05, 0.3, 0.7], label="η")]
-    return InteractiveFigure("sgd_vs_full_batch", controls, _setup, _update, figsize=(8.6, 5.0),
+    return InteractiveFigure("sgd_vs_full_batch", controls, _setup, _update, figsize=(8.6, 5.0), describe=_describe,
                              alt="Mini-batch and full-batch gradient descent paths over cost contours, "
                                  "and their costs against updates and against examples seen")

@@ -117,6 +117,18 @@ def _playground_update(art, epoch, dataset, hidden, eta, max_epochs):
     art["dot"].set_data([epoch], [state["cost"][-1]])
 
 
+def describe_playground(run, dataset, hidden, eta, epoch):
+    """In words, the training run after ``epoch`` epochs (``run`` from :func:`playground_run`)."""
+    run.at(epoch)
+    return (f"{dataset}, a 2-{hidden}-1 network, η = {eta:g}: after {epoch} epochs the training cost is "
+            f"{run.cost[epoch]:.3g} and {run.accuracy[epoch]:.0%} of the 200 points are on the right side "
+            f"of the decision boundary (from {run.accuracy[0]:.0%} before training).")
+
+
+def _describe_playground(epoch, dataset, hidden, eta, max_epochs):
+    return describe_playground(playground_run(dataset, hidden, eta), dataset, hidden, eta, epoch)
+
+
 @figure_factory
 def training_playground(dataset="moons", hidden=8, eta=2.0, epoch=100, max_epochs=300):
     """Figure for the last chapter: train a small network on a 2-D dataset and watch it learn.
@@ -132,7 +144,8 @@ def training_playground(dataset="moons", hidden=8, eta=2.0, epoch=100, max_epoch
                 Slider("eta", 0.05, 8.0, 0.05, eta, static=[0.5, 2.0, 6.0], label="η"),
                 Slider("max_epochs", 10, 1000, 10, max_epochs, label="epoch axis", redraw="axes")]
     return InteractiveFigure("training_playground", controls, _playground_setup, _playground_update,
-                             figsize=(8.6, 3.8), alt="Decision regions of a small network on a 2-D dataset "
+                             figsize=(8.6, 3.8), describe=_describe_playground,
+                             alt="Decision regions of a small network on a 2-D dataset "
                                                      "and its training cost per epoch")
 
 
@@ -218,6 +231,19 @@ def _digits_update(art, epoch, hidden, eta, max_epochs):
     art["image"].set_data(mosaic)
 
 
+def describe_digits(state, hidden, eta, epoch):
+    """In words, the digits run after ``epoch`` epochs (``state`` from :func:`digits_state`)."""
+    n_test, wrong = len(state["predicted"]), len(state["wrong"])
+    return (f"A 64-{hidden}-10 network, η = {eta:g}: after {epoch} epochs the training accuracy is "
+            f"{state['accuracy'][-1]:.1%} and the test accuracy {state['test_accuracy'][-1]:.1%}; "
+            f"{wrong} of the {n_test} test digits are misclassified"
+            + (f" (the first {min(wrong, N_SHOWN)} are shown, true → predicted)." if wrong else "."))
+
+
+def _describe_digits(epoch, hidden, eta, max_epochs):
+    return describe_digits(digits_state(digits_run(hidden, eta), epoch), hidden, eta, epoch)
+
+
 @figure_factory
 def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
     """Figure for the last chapter: a 64-30-10 network learning the 8x8 digits.
@@ -231,4 +257,4 @@ def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
                 Slider("eta", 0.1, 5.0, 0.1, eta, label="η"),
                 Slider("max_epochs", 5, 100, 5, max_epochs, label="epoch axis", redraw="epoch axis")]
     return InteractiveFigure("digits_training", controls, _digits_setup, _digits_update, figsize=(8.6, 3.6),
-                             alt="Accuracy per epoch on the digits and misclassified test digits")
+                             describe=_describe_digits, alt="Accuracy per epoch on the digits and misclassified test digits")

@@ -341,3 +341,53 @@ def test_every_text_of_every_figure_is_at_least_11_css_px_in_the_column(name):
         assert width <= COLUMN_PX, f"{name} is {width} px wide at its natural size"
         small = [(round(px, 1), text) for px, text in texts if px < 11]
         assert texts and not small, f"{name} at {values}: texts under 11 CSS px: {small[:5]}"
+
+
+# ---- figures that describe themselves (issue 23 item 4) -------------------------------------
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_describes_each_precomputed_view_in_its_own_words(name):
+    fig = getattr(widgets, name)()
+    grid = fig.static_grid()
+    texts = {fig.description(**values) for values in grid}
+    assert all(text.endswith(".") and len(text) > 40 for text in texts)
+    assert len(texts) == len(grid), f"{name}: two views share a description"
+
+
+def test_neuron_description_has_the_weighted_sum_and_the_side_of_the_line():
+    text = widgets.neuron_playground().description(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0)
+    state = neurons.neuron_state(0.5, 0.8, 1.0, -1.0, 0.0)
+    assert f"= {state['z']:.2f}" in text and f"sigmoid(z) = {state['a']:.3f}" in text  # z = -0.30, a = 0.426
+    assert "z < 0" in text
+    assert "no decision line" in widgets.neuron_playground().description(w1=0.0, w2=0.0)
+
+
+def test_descent_description_compares_eta_with_the_bowls_curvature():
+    low, high = cost.curvatures()
+    # C = 1/(2n) sum (w x + b - y)^2 over x = 0, .5, 1, 1.5, 2: Hessian [[1.5, 1], [1, 1]],
+    # eigenvalues (2.5 +- sqrt(4.25)) / 2 = 2.2808 and 0.2192
+    assert np.isclose(high, 2.2808, atol=1e-4) and np.isclose(low, 0.2192, atol=1e-4)
+    fig = widgets.descent_path()
+    assert "above 2/h = 0.88" in fig.description(eta=1.2) and "zigzags outward" in fig.description(eta=1.2)
+    assert "zigzags inward" in fig.description(eta=0.8)
+    assert "below 1/h = 0.44" in fig.description(eta=0.3)
+    assert cost.descent_state(-1.0, 0.0, 1.2, 30)["verdict"] in fig.description(eta=1.2)
+
+
+def test_training_descriptions_say_the_numbers_of_the_state_drawn():
+    fig = widgets.training_playground()
+    run = training.playground_run("moons", 8, 2.0)
+    text = fig.description(epoch=50)
+    assert "after 50 epochs" in text and f"{run.cost[50]:.3g}" in text and f"{run.accuracy[50]:.0%}" in text
+    digits = widgets.digits_training()
+    state = training.digits_state(training.digits_run(30, 3.0), 5)
+    text = digits.description(epoch=5)
+    assert f"test accuracy {state['test_accuracy'][-1]:.1%}" in text and f"{len(state['wrong'])} of the" in text
+
+
+def test_backprop_description_names_the_step_and_its_new_values():
+    fig = widgets.backprop_stepper()
+    text = fig.description(step=5)
+    state = backprop.backprop_state(0.5, 0.8)
+    assert text.startswith("Step 5 of 9, backward: output error (BP1)")
+    assert f"{state['backward'].delta(2)[0]:.5f}" in text and "z¹" not in text

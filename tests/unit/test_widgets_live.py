@@ -119,7 +119,7 @@ def test_the_figure_tells_the_page_how_to_rebuild_it():
     page = widgets.descent_path(eta=0.5).to_html(element_id="dp")
     assert 'data-factory="descent_path"' in page
     assert json.loads(html.unescape(re.search(r'data-kwargs="([^"]*)"', page).group(1))) == {"eta": 0.5}
-    assert export.WORKER_PATH in page and "starting Python..." in page
+    assert export.WORKER_PATH in page and "SharedWorker" in page
     assert "data-content_root" in page  # where the page finds the site's root (and the worker)
 
 
