@@ -11,6 +11,7 @@ import numpy as np
 from ..descent import classify_path, gradient_descent, zigzag_fraction
 from . import tiny_model as tm
 from .controls import Slider
+from .drawing import plain_numbers
 from .figure import InteractiveFigure
 from .registry import figure_factory
 from .tiny_model import B_RANGE, W_RANGE, tiny_model  # noqa: F401  (tiny_model: the name chapters used)
@@ -161,6 +162,7 @@ def _descent_setup(fig):
     title = ax.set_title("", fontsize=11)
     (curve,) = ax_cost.semilogy([], [], "C3.-", ms=3)
     ax_cost.set(xlabel="step", ylabel="cost C", ylim=(1e-3, 1e3))
+    plain_numbers(ax_cost.yaxis, [1e-3, 1e-1, 1e1, 1e3])
     ax_cost.set_title("cost per step", fontsize=11)
     ax_cost.grid(alpha=0.3)
     verdict = ax_cost.text(0.95, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=11,

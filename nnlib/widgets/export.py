@@ -17,6 +17,10 @@ status line and a few lines of inline JavaScript. No CDN, no server, no kernel:
 The page finds the site's root from ``data-content_root`` on ``<html>`` (Sphinx writes it);
 without it only the precomputed values can be shown, and the status line says so.
 
+The ``<img>`` says how big its smallest glyph is in the frame's pixels (``data-text-px``, sub- and
+superscripts at their own size, see :mod:`~nnlib.widgets.legibility`) and how wide the frame is
+(``data-frame-width``), so a test can tell the size of the text where the frame is shown.
+
 Frames are stored as complete ``src`` strings (``data:image/png;base64,...``) in a JSON map
 from key to source; a build step may replace any of them with a URL of a separate file.
 """
@@ -26,6 +30,7 @@ import itertools
 import json
 
 from .controls import Choice, fmt, index_of
+from .legibility import smallest_text_px
 
 # Static frames are reduced to a palette of this many colours (smaller files).
 STATIC_COLORS = 64
@@ -85,20 +90,22 @@ def _control_html(c, element_id):
             f'<span class="nnlib-value" aria-hidden="true">{shown}</span></span>')
 
 
-# Controls wrap; on a narrow screen each takes a whole line, so a slider spans the column (about
-# 330 px at 390 px instead of 129) with a thumb of 28 px, a size a finger can hold.
+# Controls wrap; on a narrow screen each takes a whole line, its label and value above a slider that
+# spans the column (about 370 px at 390 px instead of 129), 28 px tall, a size a finger can hold.
 _STYLE = """<style>.nnlib-controls{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin-bottom:.3em;align-items:center}
 .nnlib-control{display:inline-flex;align-items:center;gap:.4em}.nnlib-control input[type=range]{min-height:28px}
 .nnlib-frame{max-width:100%;height:auto}.nnlib-status{margin:0 0 .3em;min-height:1.5em;font-size:.9em}
 .nnlib-link{font:inherit;font-size:.85em;padding:.15em .6em;min-height:28px;cursor:pointer}
-@media (max-width:640px){.nnlib-control{flex:1 1 100%}.nnlib-control input[type=range]{flex:1;min-width:0}
-.nnlib-control input[type=range]{height:28px}}</style>"""
+@media (max-width:640px){.nnlib-control{flex:1 1 100%;flex-wrap:wrap}
+.nnlib-control input[type=range]{order:3;flex:1 1 100%;min-width:0;height:28px;margin:0}}</style>"""
 
 
 def to_html(figure, element_id=None):
     """A self-contained ``<div>`` showing ``figure``'s frames with its controls (see the module docstring)."""
     element_id = element_id or f"nnlib-{figure.name}-{next(_counter)}"
     sources = {k: "data:image/png;base64," + base64.b64encode(v).decode("ascii") for k, v in frames(figure).items()}
+    smallest, _ = smallest_text_px(figure.figure)  # the default view, drawn last by frames()
+    width = figure.figure.canvas.get_width_height(physical=True)[0]
     texts = {frame_key(figure, values): figure.description(**values) for values in static_grid(figure)}
     defaults = {c.name: c.default for c in figure.controls}
     default_key = frame_key(figure, defaults)
@@ -113,7 +120,7 @@ def to_html(figure, element_id=None):
              f'{html.escape(texts[default_key])}</span> <span class="nnlib-note"></span>'
              '<span class="nnlib-clock" aria-hidden="true"></span></p>',
              f'<img class="nnlib-frame" alt="{html.escape(texts[default_key], quote=True)}" '
-             f'src="{sources[default_key]}">',
+             f'data-text-px="{smallest:.2f}" data-frame-width="{width}" src="{sources[default_key]}">',
              f'<script type="application/json" class="nnlib-frames">{json.dumps(sources)}</script>',
              f'<script type="application/json" class="nnlib-texts">{_script_json(texts)}</script>',
              "<script>" + _JS.replace("ELEMENT_ID", element_id) + _LIVE_JS.replace("WORKER_PATH", WORKER_PATH)
@@ -164,7 +171,7 @@ function(error,png,ms,text){busy=false;progress="";if(job.seq===seq){waiting(fal
 if(blob)URL.revokeObjectURL(blob);blob=URL.createObjectURL(new Blob([png],{type:"image/png"}));img.src=blob;
 root.setAttribute("data-key","live");describe(text);var waited=performance.now()-job.t0;
 note.textContent="(drawn in your browser in "+(waited<1000?Math.round(waited)+" ms":(waited/1000).toFixed(1)+" s")+")";
-root.setAttribute("data-waited-ms",Math.round(waited));}}next();});}
+root.setAttribute("data-waited-ms",Math.round(waited));root.setAttribute("data-python-ms",Math.round(ms));}}next();});}
 function link(){var params={};location.hash.replace(/^#/,"").split("&").forEach(function(pair){var kv=pair.split("=");
 if(kv.length===2)params[decodeURIComponent(kv[0])]=decodeURIComponent(kv[1]);});
 if(params.fig!==name||document.querySelector('.nnlib-figure[data-figure="'+name+'"]')!==root)return false;

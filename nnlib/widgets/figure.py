@@ -42,6 +42,11 @@ class InteractiveFigure:
         (the numbers drawn, what they mean), computed from the same state as ``update``. The
         live widget, the precomputed frames and the page's worker all show it (and use it as
         the image's alternative text).
+    progress : callable or None
+        ``progress(values, seconds) -> dict or None``, for figures whose state takes long to
+        compute (training): the values that can be shown after about ``seconds`` of work towards
+        ``values`` (e.g. an earlier epoch), or None once ``values`` themselves are ready. The
+        page's worker uses it to show a training run as it goes (see ``registry.live_frame``).
     """
 
     name: str
@@ -51,6 +56,7 @@ class InteractiveFigure:
     figsize: tuple = (8.6, 4.0)
     alt: str = ""
     describe: object = None
+    progress: object = None
     #: The registered function that made this figure and its arguments as JSON (see
     #: :mod:`~nnlib.widgets.registry`); the HTML book's worker rebuilds the figure from them.
     factory: str = field(default=None, init=False)

@@ -6,6 +6,7 @@ import numpy as np
 from ..activations import get_activation
 from ..network import Network
 from .controls import Choice, Slider
+from .drawing import SCRIPTED_LABEL_SIZE
 from .figure import InteractiveFigure
 from .registry import figure_factory
 
@@ -61,9 +62,13 @@ def _setup(fig):
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
                             vmin=0, vmax=1, aspect="equal")
     cbar = fig.colorbar(image, ax=ax_plane, shrink=0.85, label="output a")
+    # The label sits left of the bar, its tick labels right: tanh's wider "−1.0" labels cannot reach it.
+    cbar.ax.yaxis.set_label_position("left")
     (line,) = ax_plane.plot([], [], "k-", lw=2, label="decision line z = 0")
     (point,) = ax_plane.plot([], [], "o", ms=9, mfc="yellow", mec="k")
-    ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", title="output over the inputs")
+    ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), title="output over the inputs")
+    ax_plane.set_xlabel("$x_1$", fontsize=SCRIPTED_LABEL_SIZE)
+    ax_plane.set_ylabel("$x_2$", fontsize=SCRIPTED_LABEL_SIZE)
     legend = ax_plane.legend(loc="lower left", fontsize=10, framealpha=0.8)
     zs = np.linspace(-6, 6, 241)
     (curve,) = ax_f.plot(zs, zs * 0, "C0-")

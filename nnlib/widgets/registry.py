@@ -68,15 +68,27 @@ def live_figure(name, kwargs):
     return figure
 
 
-def live_frame(name, kwargs, values):
-    """``{"png": bytes, "text": str}``: :func:`live_png`'s frame and the figure's words for it.
+def live_frame(name, kwargs, values, seconds=None):
+    """``{"png", "text", "done", "note"}``: a frame of figure ``name`` and the figure's words for it.
 
-    What the page's worker answers: the text is the figure's ``description`` for the same
-    snapped values, shown in the figure's status region and used as the image's alternative text.
+    What the page's worker answers: ``png`` is :func:`live_png`'s frame, ``text`` the figure's
+    ``description`` of the same snapped values (shown in the figure's status region and as the
+    image's alternative text). With ``seconds``, a figure with a ``progress`` hook (the training
+    figures) works for about that long and, if the values are not ready yet, draws the view it
+    has reached: ``done`` is then False and ``note`` says how far it got ("epoch 40 of 100"); the
+    worker asks again, and the work goes on from there (the figure's state is cached).
     """
     figure = live_figure(name, kwargs)
-    snapped = figure.snap(values)
-    return {"png": figure.png(**snapped), "text": figure.description(**snapped)}
+    wanted = {**figure.values, **figure.snap(values)}  # the controls not named keep their values
+    shown = figure.progress(wanted, seconds) if seconds and figure.progress else None
+    note = ""
+    if shown is not None:
+        labels = {c.name: c.label or c.name for c in figure.controls}
+        note = ", ".join(f"{labels[k]} {shown[k]} of {wanted[k]}" for k in wanted if shown[k] != wanted[k])
+    view = shown if shown is not None else wanted
+    frame = {"png": figure.png(**view), "text": figure.description(**view), "done": shown is None, "note": note}
+    figure.values.update(wanted)  # the values asked for, not the partial view: the next call goes on
+    return frame
 
 
 def live_png(name, kwargs, values):

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..sgd import sgd_step
 from .controls import Slider
+from .drawing import plain_numbers
 from .figure import InteractiveFigure
 from .registry import figure_factory
 from .tiny_model import draw_contours, tiny_model
@@ -77,11 +78,14 @@ def _setup(fig):
         (m,) = a.semilogy([], [], "C3-", lw=1)
         (f,) = a.semilogy([], [], "k-", lw=1.5)
         a.set(xlabel=xlabel, ylabel="cost on all data", ylim=(0.02, 10))
+        plain_numbers(a.yaxis, [0.1, 1, 10])
         a.grid(alpha=0.3)
         lines += [m, f]
     ax_steps.set_xlim(0, N_UPDATES)
     ax_seen.set_xlim(0, N_UPDATES * N_EXAMPLES)
     ax_seen.set_xscale("symlog", linthresh=N_EXAMPLES)
+    # One tick per decade would put 0 and 10 a few pixels apart (the linear part ends at 64).
+    plain_numbers(ax_seen.xaxis, [0, N_EXAMPLES, 10 * N_EXAMPLES, N_UPDATES * N_EXAMPLES])
     return dict(mini=mini, full=full, title=title, lines=lines, dynamic=[mini, full, legend, title, *lines])
 
 

@@ -3,10 +3,11 @@ the page by nnlib in Pyodide (issue 14, parts 2 and 4), in headless Chromium, ev
 another host blocked.
 
 * ``make test`` (this module, fast): on the built Neurons chapter, nothing of the runtime loads
-  while the page is only read; moving ``w2`` (fixed in the old HTML book) off the grid shows
-  "starting Python..." and then a frame computed in the page, which matches the frame desktop
-  nnlib draws for the same values (tolerance below); back on the grid the precomputed frame
-  returns at once; no request leaves 127.0.0.1.
+  while the page is only read; moving ``w2`` (fixed in the old HTML book) off the grid says what
+  the start is doing ("Loading Python (step 1 of 3)...") and then shows a frame computed in the
+  page, which matches the frame desktop nnlib draws for the same values (tolerance below), with
+  desktop nnlib's description of that view and the time the reader waited; back on the grid the
+  precomputed frame returns at once; no request leaves 127.0.0.1.
 * ``make test-lite`` (``LITE_FULL=1``): the same for every figure of the book, on the figures page.
 
 Tolerance: Pyodide's matplotlib is 3.8.4, the desktop's 3.11, and their text metrics differ, so
@@ -35,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _support import BOOK_HTML, NetworkGuard  # noqa: E402
 
 from nnlib import widgets  # noqa: E402
-from nnlib.widgets.registry import live_png  # noqa: E402
+from nnlib.widgets.registry import live_frame, live_png  # noqa: E402
 
 MEAN_TOLERANCE = 10.0
 LIVE_TIMEOUT_MS = 120_000  # a loaded 2-core machine; the benchmark reports the real times
@@ -80,7 +81,7 @@ def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -
     root.locator(f"[data-control={control}]").fill(value)
     deadline = t0 + LIVE_TIMEOUT_MS / 1000
     while time.monotonic() < deadline:
-        text = root.locator(".nnlib-status").text_content()
+        text = root.locator(".nnlib-note").text_content()
         if not statuses or statuses[-1] != text:
             statuses.append(text)
         if root.get_attribute("data-key") == "live" and root.get_attribute("aria-busy") is None:
@@ -89,7 +90,9 @@ def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -
             break
         time.sleep(0.05)
     return {"statuses": statuses, "seconds": time.monotonic() - t0,
-            "key": root.get_attribute("data-key"), "status": root.locator(".nnlib-status").text_content()}
+            "key": root.get_attribute("data-key"), "status": root.locator(".nnlib-note").text_content(),
+            "waited_ms": root.get_attribute("data-waited-ms"),
+            "description": root.locator(".nnlib-description").text_content()}
 
 
 def check_frame(page, root_selector: str, figure: str, before_values: dict) -> tuple[float, float, float]:
@@ -136,15 +139,19 @@ def test_an_old_fixed_control_draws_in_the_page_like_desktop_nnlib(guarded, book
     before = current_values(page, sel)
     grid_src = page.locator(sel + " img.nnlib-frame").get_attribute("src")
     result = move_off_grid_and_wait(page, sel, "w2", "0.3")  # w2 had one value in the old book
-    assert result["statuses"][0].startswith("starting Python"), result
-    assert result["key"] == "live" and result["status"].startswith("computed in your browser"), result
+    assert result["statuses"][0].startswith("Drawing this view in your browser"), result
+    assert any(s.startswith("Loading Python (step 1 of 3)") for s in result["statuses"]), result
+    assert result["key"] == "live" and result["status"].startswith("(drawn in your browser in"), result
+    values = current_values(page, sel)
+    assert result["description"] == live_frame("neuron_playground", {}, values)["text"]
+    assert page.locator(sel + " img.nnlib-frame").get_attribute("alt") == result["description"]
     assert page.locator(sel + " output[for$='-w2']").text_content() == "0.3"
     mean, to_new, to_old = check_frame(page, sel, "neuron_playground", before)
     assert mean < MEAN_TOLERANCE and to_new < to_old, (mean, to_new, to_old)
 
     # a second off-grid value is a redraw (no "starting" again), and the grid is still instant
     again = move_off_grid_and_wait(page, sel, "w2", "0.4")
-    assert again["key"] == "live" and not any(s.startswith("starting") for s in again["statuses"]), again
+    assert again["key"] == "live" and not any(s.startswith("Loading") for s in again["statuses"]), again
     page.locator(sel + " [data-control=w2]").fill("-1")
     assert page.locator(sel).get_attribute("data-key") != "live"
     assert page.locator(sel + " img.nnlib-frame").get_attribute("src") == grid_src
@@ -164,7 +171,8 @@ def test_every_figure_draws_off_grid_values_in_the_page(guarded, book_url, figur
     before = current_values(page, sel)
     assert before[control] != float(value)
     result = move_off_grid_and_wait(page, sel, control, value)
-    assert result["key"] == "live" and result["status"].startswith("computed in your browser"), result
+    assert result["key"] == "live" and result["status"].startswith("(drawn in your browser in"), result
+    assert result["description"] == live_frame(figure, {}, current_values(page, sel))["text"]
     mean, to_new, to_old = check_frame(page, sel, figure, before)
     print(f"{figure}: {control}={value} in {result['seconds']:.1f} s; mean block difference to desktop "
           f"{mean:.1f}/255; where the value changes the frame, {to_new:.1f} to desktop's frame for it and "

@@ -13,7 +13,7 @@ import pytest
 import nnlib
 from nnlib import widgets
 from nnlib.examples import small_example
-from nnlib.widgets import activations, backprop, controls, cost, export, neurons, notation, sgd, training
+from nnlib.widgets import activations, backprop, controls, cost, export, legibility, neurons, notation, sgd, training
 
 FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
            "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
@@ -55,7 +55,7 @@ def test_forward_state_is_the_example_networks_forward_pass():
     assert np.allclose(state["trace"].output, net.forward(x))
     changed = notation.forward_state(*x, w11=-1.0)
     assert np.isclose(changed["trace"].z(1)[0], -1.0 * 0.5 + 0.4 * 0.8 + 0.1)
-    assert "z¹ = [0.470, -0.190, 0.070]" in notation.matrix_text(state["net"], state["trace"])
+    assert "z = [0.470, -0.190, 0.070]" in notation.matrix_text(state["net"], state["trace"])
     assert np.isclose(notation.forward_state(*x)["trace"].z(1)[0], 0.47)  # the cached state was not changed
 
 
@@ -314,23 +314,21 @@ COLUMN_PX = 688
 
 
 def _drawn_text_sizes(fig, **values):
-    """(natural width in px, [(css px, text)]) for every text drawn in a full draw of ``fig``."""
-    from matplotlib.text import Text
-
-    sizes = {}
-    original = Text.draw
-
-    def recording_draw(self, renderer):
-        if self.get_visible() and self.get_text().strip():
-            sizes[id(self)] = (renderer.points_to_pixels(self.get_fontsize()), self.get_text())
-        return original(self, renderer)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Text, "draw", recording_draw)
-        fig.png(**values)
+    """(natural width in px, [(css px, text)]) for the smallest glyph of every text drawn in ``fig``
+    (sub- and superscripts at their own size: nnlib.widgets.legibility)."""
+    fig.png(**values)
     width = fig.figure.canvas.get_width_height(physical=True)[0]
     shown = min(1.0, COLUMN_PX / width)
-    return width, [(px * shown, text) for px, text in sizes.values()]
+    return width, [(px * shown, text) for px, text in legibility.text_sizes(fig.figure)]
+
+
+def test_script_glyphs_count_at_their_own_size():
+    assert legibility.glyph_scale("cost") == 1.0
+    assert legibility.glyph_scale("$x_1$") == pytest.approx(0.7)
+    assert legibility.glyph_scale(r"$\mathdefault{10^{-1}}$") == pytest.approx(0.7)
+    assert legibility.glyph_scale("$x_{i_j}$") == pytest.approx(0.49)
+    assert legibility.glyph_scale("z¹ = W¹ a⁰") == pytest.approx(0.56)
+    assert legibility.glyph_scale("costs: $5 and $6") == 1.0  # dollars, but no script between them
 
 
 @pytest.mark.parametrize("name", FIGURES)
@@ -390,4 +388,17 @@ def test_backprop_description_names_the_step_and_its_new_values():
     text = fig.description(step=5)
     state = backprop.backprop_state(0.5, 0.8)
     assert text.startswith("Step 5 of 9, backward: output error (BP1)")
-    assert f"{state['backward'].delta(2)[0]:.5f}" in text and "z¹" not in text
+    assert f"{state['backward'].delta(2)[0]:.5f}" in text and "layer 1" not in text
+
+
+@pytest.mark.parametrize("name", ["training_playground", "digits_training"])
+def test_epoch_slider_reaches_the_end_of_the_longest_epoch_axis_and_the_title_follows_it(name):
+    fig = getattr(widgets, name)()
+    controls = {c.name: c for c in fig.controls}
+    assert controls["epoch"].max >= controls["max_epochs"].max
+    epoch = controls["max_epochs"].default + controls["epoch"].step * 4  # past the default axis
+    fig.png(epoch=epoch)
+    assert f"epoch {epoch}" in fig.figure.texts[0].get_text() or \
+        f"epoch {epoch}" in fig.figure._suptitle.get_text()
+    assert fig.figure.axes[0 if name == "digits_training" else 1].get_xlim()[1] >= epoch
+    assert f"after {epoch} epochs" in fig.description(epoch=epoch)
