@@ -10,6 +10,7 @@
 // installs the nnlib wheel listed in that folder's pyodide-lock.json (the browser checks it against
 // the lock's sha256), then answers with
 //   {id, progress: "Loading Python (step 1 of 3)..."}   while it starts, stage by stage, and
+//   {id, partial: true, png, text, note}         a training figure's view so far (see frame below),
 //   {id, png: ArrayBuffer, text, ms, timings}    the frame and its description that
 //                                                nnlib.widgets.registry.live_frame made, or
 //   {id, error: "what went wrong"}.
@@ -29,13 +30,13 @@ var queue = Promise.resolve();
 self.timings = {};
 function mark(stage) { self.timings[stage] = Math.round(performance.now()); }
 
-// render(name, kwargs, values) -> {"png": bytes, "text": str}, or the name of a module Python could not import.
+// render(name, kwargs, values, seconds) -> {"png": bytes, "text": str, "done": bool, "note": str}, or the name of a module Python could not import.
 var SETUP = [
   "import json",
-  "def render(name, kwargs, values):",
+  "def render(name, kwargs, values, seconds):",
   "    try:",
   "        from nnlib.widgets.registry import live_frame",
-  "        return live_frame(name, json.loads(kwargs), json.loads(values))",
+  "        return live_frame(name, json.loads(kwargs), json.loads(values), seconds)",
   "    except ModuleNotFoundError as error:",
   "        return (error.name or 'an unknown module').split('.')[0]",
 ].join("\n");
@@ -92,18 +93,25 @@ async function loadModule(py, module, progress) {
 }
 var loaded = [];
 
-// One frame: {id, type: "frame", factory, kwargs, values} -> {id, png, text, ms, timings}.
+// Seconds a training figure trains before it shows how far it got (then it goes on).
+var TRAIN_SLICE = 0.08;
+
+// One frame: {id, type: "frame", figure, factory, kwargs, values} -> {id, png, text, ms, timings}.
+// A training figure first answers {id, partial: true, png, text, note} after each slice of training,
+// and stops ({id, superseded: true}) when a newer job for the same figure has arrived meanwhile.
 async function frame(message, reply) {
   var progress = function (text) { reply({id: message.id, progress: text}); };
   if (python === null) python = start(progress);
   var py = await python;
   var render = py.globals.get("render");
   try {
-    for (var tries = 0; tries < 5; tries++) {
+    for (var tries = 0; tries < 5;) {
       var t0 = performance.now();
-      var out = render(message.factory, JSON.stringify(message.kwargs || {}), JSON.stringify(message.values));
+      var out = render(message.factory, JSON.stringify(message.kwargs || {}), JSON.stringify(message.values),
+                       TRAIN_SLICE);
       if (typeof out === "string") {
         await loadModule(py, out, progress);
+        tries++;
         continue;
       }
       var drawn = out.toJs({dict_converter: Object.fromEntries});
@@ -111,6 +119,15 @@ async function frame(message, reply) {
       var png = drawn.png;
       var buffer = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength);
       if (!self.timings["first frame"]) mark("first frame");
+      if (!drawn.done) {
+        reply({id: message.id, partial: true, png: buffer, text: drawn.text, note: drawn.note}, [buffer]);
+        await new Promise(function (resolve) { setTimeout(resolve, 0); });  // let a newer job arrive
+        if (reply.superseded()) {
+          reply({id: message.id, superseded: true});
+          return;
+        }
+        continue;
+      }
       reply({id: message.id, png: buffer, text: drawn.text, ms: performance.now() - t0, timings: self.timings}, [buffer]);
       return;
     }
@@ -120,13 +137,18 @@ async function frame(message, reply) {
   }
 }
 
-// Message type -> handler(message, reply); the jobs of every page run one after another.
+// Message type -> handler(message, reply); the jobs of every page run one after another. reply(data,
+// transfer) answers the page that sent the message; reply.superseded() says whether that page has
+// sent a newer job for the same figure since.
 var HANDLERS = {frame: frame};
 
 function listen(port) {
+  var newest = {};  // figure -> id of the newest job this page sent for it
   port.onmessage = function (event) {
-    var message = event.data;
+    var message = event.data, figure = message.figure || message.factory;
+    newest[figure] = message.id;
     var reply = function (data, transfer) { port.postMessage(data, transfer || []); };
+    reply.superseded = function () { return newest[figure] !== message.id; };
     var handler = HANDLERS[message.type || "frame"];
     queue = queue.then(function () {
       if (!handler) throw new Error("The figure worker has no handler for messages of type " + message.type + ".");

@@ -136,14 +136,15 @@ def _script_json(data):
 # One figure: read the controls, show a precomputed frame (and its description) when every value
 # is on the grid, otherwise ask window.nnlibLive for a frame and its words. A change that leaves
 # the values as they were (a slider's `change` after its `input`) asks for nothing, and while a
-# frame is computed only the latest values wait. The view is kept in the page's URL
+# frame is computed only the latest values wait (a training figure that shows its run as it trains
+# is asked for the new values at once, and drops the old run's remaining frames). The view is kept in the page's URL
 # (#fig=NAME&control=value...): opening such a link sets the controls and draws that view.
 _JS = r"""(function(){var root=document.getElementById("ELEMENT_ID");if(!root)return;
 var frames=JSON.parse(root.querySelector("script.nnlib-frames").textContent);
 var texts=JSON.parse(root.querySelector("script.nnlib-texts").textContent);
 var img=root.querySelector("img.nnlib-frame"),desc=root.querySelector(".nnlib-description"),
 note=root.querySelector(".nnlib-note"),clock=root.querySelector(".nnlib-clock"),name=root.getAttribute("data-figure");
-var inputs=[].slice.call(root.querySelectorAll("[data-control]")),seq=0,busy=false,want=null,blob=null,
+var inputs=[].slice.call(root.querySelectorAll("[data-control]")),seq=0,current=null,want=null,blob=null,
 progress="",shown=null,timer=null;
 function fmt(v){return typeof v==="number"?String(+v.toPrecision(6)):String(v);}
 function options(el){return JSON.parse(el.getAttribute("data-options"));}
@@ -164,14 +165,20 @@ if(!keep&&window.history&&history.replaceState)history.replaceState(null,"","#"+
 if(r.key!==null&&frames[r.key]){want=null;waiting(false);img.src=frames[r.key];root.setAttribute("data-key",r.key);
 describe(texts[r.key]);note.textContent="";return;}
 want={seq:seq,values:r.values,t0:performance.now()};waiting(true);tick(want.t0);
-note.textContent=busy?progress:"Drawing this view in your browser...";if(!busy)next();}
-function next(){var job=want;want=null;if(!job)return;busy=true;root.setAttribute("data-jobs",+(root.getAttribute("data-jobs")||0)+1);
+note.textContent=current?progress:"Drawing this view in your browser...";
+if(!current||current.streaming)next();}
+function picture(png){if(blob)URL.revokeObjectURL(blob);blob=URL.createObjectURL(new Blob([png],{type:"image/png"}));
+img.src=blob;root.setAttribute("data-key","live");}
+function took(ms){return ms<1000?Math.round(ms)+" ms":(ms/1000).toFixed(1)+" s";}
+function next(){var job=want;want=null;if(!job)return;current=job;
 window.nnlibLive(root,job.values,function(text){progress=text;if(job.seq===seq)note.textContent=text;},
-function(error,png,ms,text){busy=false;progress="";if(job.seq===seq){waiting(false);if(error){note.textContent=error;}else{
-if(blob)URL.revokeObjectURL(blob);blob=URL.createObjectURL(new Blob([png],{type:"image/png"}));img.src=blob;
-root.setAttribute("data-key","live");describe(text);var waited=performance.now()-job.t0;
-note.textContent="(drawn in your browser in "+(waited<1000?Math.round(waited)+" ms":(waited/1000).toFixed(1)+" s")+")";
-root.setAttribute("data-waited-ms",Math.round(waited));root.setAttribute("data-python-ms",Math.round(ms));}}next();});}
+function(error,png,ms,text){if(job!==current)return;current=null;progress="";if(job.seq===seq){waiting(false);
+if(error){note.textContent=error;}else if(png){picture(png);describe(text);var waited=performance.now()-job.t0;
+note.textContent="(drawn in your browser in "+took(waited)+")";root.setAttribute("data-waited-ms",Math.round(waited));
+root.setAttribute("data-python-ms",Math.round(ms));if(!job.first)root.setAttribute("data-first-ms",Math.round(waited));}}next();},
+function(png,text,where){if(job!==current)return;job.streaming=true;if(job.seq!==seq){next();return;}
+if(!job.first){job.first=true;root.setAttribute("data-first-ms",Math.round(performance.now()-job.t0));}
+picture(png);describe(text);progress="Training in your browser: "+where+"...";note.textContent=progress;});}
 function link(){var params={};location.hash.replace(/^#/,"").split("&").forEach(function(pair){var kv=pair.split("=");
 if(kv.length===2)params[decodeURIComponent(kv[0])]=decodeURIComponent(kv[1]);});
 if(params.fig!==name||document.querySelector('.nnlib-figure[data-figure="'+name+'"]')!==root)return false;
@@ -188,12 +195,15 @@ inputs.forEach(function(el){el.addEventListener("input",function(){show();});el.
 window.addEventListener("hashchange",follow);shown=JSON.stringify(read().values);follow();})();"""
 # Shared by every figure of a page (defined once): the site's figure worker, started on the first
 # request; a SharedWorker where the browser has one, so that a second tab of the book reuses the
-# Python the first one started. nnlibLive(root, values, progress(text), done(error, png, ms, text)).
+# Python the first one started. nnlibLive(root, values, progress(text), done(error, png, ms, text),
+# partial(png, text, note)): a training figure sends partial frames while it trains; a newer job of the
+# same figure makes the worker drop the older one (done(null) without a frame).
 _LIVE_JS = """if(!window.nnlibLive)window.nnlibLive=(function(){var port=null,failed=null,jobs={},n=0;
 var MISSING="This copy of the book has no in-browser Python (its _figures or lite folder is missing): only the precomputed values can be shown.";
 function fail(text){failed=text;Object.keys(jobs).forEach(function(k){jobs[k].done(text);});jobs={};}
-function receive(e){var m=e.data,job=jobs[m.id];if(!job)return;if(m.progress){job.progress(m.progress);return;}
-delete jobs[m.id];if(m.timings)window.nnlibLiveTimings=m.timings;if(m.error)job.done(m.error);else job.done(null,m.png,m.ms,m.text);}
+function receive(e){var m=e.data,job=jobs[m.id];if(!job)return;if(m.partial){job.partial(m.png,m.text,m.note);return;}
+if(m.progress){job.progress(m.progress);return;}delete jobs[m.id];if(m.timings)window.nnlibLiveTimings=m.timings;
+if(m.error)job.done(m.error);else if(m.superseded)job.done(null);else job.done(null,m.png,m.ms,m.text);}
 function start(){var root=document.documentElement.getAttribute("data-content_root");
 if(root===null)return "Only the precomputed values can be shown here: this page is not part of the built book, which computes the others.";
 if(location.protocol==="file:")return "Only the precomputed values can be shown when the book is opened from disk: serve the folder with a web server (see the README) to compute the others.";
@@ -203,7 +213,8 @@ shared.onerror=function(e){if(e.preventDefault)e.preventDefault();fail(MISSING);
 else{var worker=new Worker(url);worker.onmessage=receive;worker.onerror=function(e){e.preventDefault();fail(MISSING);};port=worker;}}
 catch(e){return "Could not start Python in this page ("+e.message+"); only the precomputed values can be shown.";}
 return null;}
-return function(root,values,progress,done){if(!root.getAttribute("data-factory")){done("Only the precomputed values of this figure can be shown: it was not made by one of nnlib's figure functions.");return;}
+return function(root,values,progress,done,partial){if(!root.getAttribute("data-factory")){done("Only the precomputed values of this figure can be shown: it was not made by one of nnlib's figure functions.");return;}
 if(!port&&!failed)failed=start();if(failed){done(failed);return;}
-var id=++n;jobs[id]={progress:progress,done:done};port.postMessage({id:id,type:"frame",factory:root.getAttribute("data-factory"),
+var id=++n;jobs[id]={progress:progress,done:done,partial:partial||function(){}};
+port.postMessage({id:id,type:"frame",figure:root.id,factory:root.getAttribute("data-factory"),
 kwargs:JSON.parse(root.getAttribute("data-kwargs")||"null"),values:values});};})();"""

@@ -18,6 +18,7 @@ The real worker (Pyodide) is driven in test_live_figures.py on the built book.
 import base64
 import io
 import json
+import math
 from urllib.parse import quote
 
 import pytest
@@ -32,10 +33,17 @@ FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", 
 STAND_IN = """var PNG = Uint8Array.from(atob("%s"), function (c) { return c.charCodeAt(0); });
 function listen(port) {
   port.onmessage = function (event) {
-    var m = event.data, png = PNG.slice().buffer;
-    setTimeout(function () {
+    var m = event.data, png = PNG.slice().buffer, slices = m.factory === "training_playground" ? 3 : 0;
+    function answer(k) {  // a training figure: three partial views 300 ms apart, then the frame
+      if (k < slices) {
+        var part = PNG.slice().buffer;
+        port.postMessage({id: m.id, partial: true, png: part, text: "partial view " + k, note: "epoch " + k}, [part]);
+        setTimeout(function () { answer(k + 1); }, 300);
+        return;
+      }
       port.postMessage({id: m.id, png: png, text: "stand-in frame for " + JSON.stringify(m.values), ms: 1}, [png]);
-    }, 100);
+    }
+    setTimeout(function () { answer(0); }, 100);
   };
 }
 if (typeof SharedWorkerGlobalScope !== "undefined" && self instanceof SharedWorkerGlobalScope) {
@@ -98,9 +106,7 @@ def _shown_values(page, sel):
 
 
 def test_one_worker_job_per_change(context, site):
-    url, _ = site
-    page = context.new_page()
-    page.goto(url)
+    page = _page(context, site[0])
     sel = "#fig-neuron_playground"
     for k, value in enumerate(["0.3", "0.4"], start=1):
         page.locator(f"{sel} [data-control=w2]").fill(value)  # input, then change
@@ -112,6 +118,29 @@ def test_one_worker_job_per_change(context, site):
     assert text.startswith("stand-in frame for") and '"w2":0.4' in text
     assert page.locator(f"{sel} img.nnlib-frame").get_attribute("alt") == text
     assert "drawn in your browser in" in page.locator(f"{sel} .nnlib-note").text_content()
+    page.close()
+
+
+def _page(context, url):
+    page = context.new_page()
+    page.goto(url)
+    return page
+
+
+def test_a_training_figure_shows_its_run_as_it_trains_and_a_new_value_is_asked_for_at_once(context, site):
+    page = _page(context, site[0])
+    sel = "#fig-training_playground"
+    page.locator(f"{sel} [data-control=hidden]").fill("5")
+    page.wait_for_function(f"() => /^partial view/.test(document.querySelector('{sel} .nnlib-description').textContent)")
+    words, note = page.evaluate(f"() => ['.nnlib-description', '.nnlib-note'].map(c => "
+                                f"document.querySelector('{sel} ' + c).textContent)")  # read together
+    assert note == f"Training in your browser: epoch {words[-1]}...", (words, note)
+    assert page.locator(f"{sel}").get_attribute("aria-busy") == "true"
+    page.locator(f"{sel} [data-control=hidden]").fill("6")  # while it trains: asked for at once
+    assert page.evaluate("window.frameJobs") == 2
+    page.wait_for_function(f"() => !document.querySelector('{sel}').hasAttribute('aria-busy')")
+    assert '"hidden":6' in page.locator(f"{sel} .nnlib-description").text_content()
+    assert page.evaluate("window.frameJobs") == 2
     page.close()
 
 
@@ -139,9 +168,7 @@ def test_a_link_opens_its_view_with_the_figures_own_description(context, site, n
 
 
 def test_moving_a_control_puts_the_view_in_the_url_and_the_button_copies_it(context, site):
-    url, figures = site
-    page = context.new_page()
-    page.goto(url)
+    page, figures = _page(context, site[0]), site[1]
     sel = "#fig-descent_path"
     page.locator(f"{sel} [data-control=eta]").fill("0.8")
     assert "#fig=descent_path&eta=0.8&w0=-1&b0=0&n_steps=30" in page.url
@@ -191,6 +218,7 @@ def test_every_figures_text_is_at_least_11_css_px_and_sharp(chromium, site, widt
                 text: +img.dataset.textPx * css / +img.dataset.frameWidth,
                 density: img.naturalWidth / css}; }))""")
     context.close()
+    assert all(math.isfinite(s["text"]) for s in shown), "every frame says how big its smallest text is"
     small = [(s["name"], round(s["text"], 1)) for s in shown if s["text"] < 11]
     blurred = [(s["name"], round(s["density"], 2)) for s in shown if s["density"] < scale - 1e-6]
     print(f"{width} px at {scale}x: smallest text {min(s['text'] for s in shown):.1f} CSS px; "
