@@ -145,7 +145,7 @@ var texts=JSON.parse(root.querySelector("script.nnlib-texts").textContent);
 var img=root.querySelector("img.nnlib-frame"),desc=root.querySelector(".nnlib-description"),
 note=root.querySelector(".nnlib-note"),clock=root.querySelector(".nnlib-clock"),name=root.getAttribute("data-figure");
 var inputs=[].slice.call(root.querySelectorAll("[data-control]")),seq=0,current=null,want=null,blob=null,
-progress="",shown=null,timer=null;
+progress="",shown=null,timer=null,urlTimer=null;
 function fmt(v){return typeof v==="number"?String(+v.toPrecision(6)):String(v);}
 function options(el){return JSON.parse(el.getAttribute("data-options"));}
 function read(){var values={},key=[],query=["fig="+encodeURIComponent(name)];inputs.forEach(function(el){
@@ -160,8 +160,10 @@ function waiting(on){img.style.opacity=on?"0.55":"";if(on)root.setAttribute("ari
 else root.removeAttribute("aria-busy");if(!on){clearInterval(timer);timer=null;clock.textContent="";}}
 function tick(t0){clearInterval(timer);timer=setInterval(function(){
 clock.textContent=" "+Math.round((performance.now()-t0)/1000)+" s";},1000);}
+function remember(query){clearTimeout(urlTimer);urlTimer=setTimeout(function(){  // at most 5 URL changes a second
+if(window.history&&history.replaceState)history.replaceState(null,"","#"+query);},200);}
 function show(keep){var r=read(),sig=JSON.stringify(r.values);if(sig===shown)return;shown=sig;seq++;
-if(!keep&&window.history&&history.replaceState)history.replaceState(null,"","#"+r.query);
+if(!keep)remember(r.query);
 if(r.key!==null&&frames[r.key]){want=null;waiting(false);img.src=frames[r.key];root.setAttribute("data-key",r.key);
 describe(texts[r.key]);note.textContent="";return;}
 want={seq:seq,values:r.values,t0:performance.now()};waiting(true);tick(want.t0);
@@ -186,7 +188,7 @@ inputs.forEach(function(el){var v=params[el.getAttribute("data-control")];if(v==
 if(el.tagName==="SELECT"){options(el).forEach(function(o,i){if(fmt(o)===v)el.value=String(i);});}else el.value=v;});
 return true;}
 function follow(){if(link()){show(true);root.scrollIntoView();}}
-root.querySelector(".nnlib-link").addEventListener("click",function(){var r=read();
+root.querySelector(".nnlib-link").addEventListener("click",function(){var r=read();clearTimeout(urlTimer);
 if(window.history&&history.replaceState)history.replaceState(null,"","#"+r.query);
 var url=location.href,copied=function(){note.textContent="Link copied: "+url;},
 failed=function(){note.textContent="Copy this link: "+url;};

@@ -171,7 +171,7 @@ def test_moving_a_control_puts_the_view_in_the_url_and_the_button_copies_it(cont
     page, figures = _page(context, site[0]), site[1]
     sel = "#fig-descent_path"
     page.locator(f"{sel} [data-control=eta]").fill("0.8")
-    assert "#fig=descent_path&eta=0.8&w0=-1&b0=0&n_steps=30" in page.url
+    page.wait_for_function("() => location.hash === '#fig=descent_path&eta=0.8&w0=-1&b0=0&n_steps=30'")
     page.locator(f"{sel} .nnlib-link").click()
     page.wait_for_function(f"() => /Link copied/.test(document.querySelector('{sel} .nnlib-note').textContent)")
     copied = page.evaluate("navigator.clipboard.readText()")
