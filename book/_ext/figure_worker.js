@@ -93,8 +93,9 @@ async function loadModule(py, module, progress) {
 }
 var loaded = [];
 
-// Seconds a training figure trains before it shows how far it got (then it goes on).
-var TRAIN_SLICE = 0.08;
+// Seconds a training figure trains before it first shows how far it got, then between later views
+// (each view costs a frame to draw, so later slices are longer: the run ends sooner).
+var FIRST_SLICE = 0.08, LATER_SLICE = 0.4;
 
 // One frame: {id, type: "frame", figure, factory, kwargs, values} -> {id, png, text, ms, timings}.
 // A training figure first answers {id, partial: true, png, text, note} after each slice of training,
@@ -105,10 +106,9 @@ async function frame(message, reply) {
   var py = await python;
   var render = py.globals.get("render");
   try {
-    for (var tries = 0; tries < 5;) {
+    for (var tries = 0, slice = FIRST_SLICE; tries < 5;) {
       var t0 = performance.now();
-      var out = render(message.factory, JSON.stringify(message.kwargs || {}), JSON.stringify(message.values),
-                       TRAIN_SLICE);
+      var out = render(message.factory, JSON.stringify(message.kwargs || {}), JSON.stringify(message.values), slice);
       if (typeof out === "string") {
         await loadModule(py, out, progress);
         tries++;
@@ -121,6 +121,7 @@ async function frame(message, reply) {
       if (!self.timings["first frame"]) mark("first frame");
       if (!drawn.done) {
         reply({id: message.id, partial: true, png: buffer, text: drawn.text, note: drawn.note}, [buffer]);
+        slice = LATER_SLICE;
         await new Promise(function (resolve) { setTimeout(resolve, 0); });  // let a newer job arrive
         if (reply.superseded()) {
           reply({id: message.id, superseded: true});
