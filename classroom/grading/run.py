@@ -175,8 +175,9 @@ class Session:
     def call(self, name, args, kwargs):
         """Call the student's ``name`` in the sandbox; return the decoded value, or raise CallFailed."""
         self._ready()
-        if "grading.score" in sys.modules:  # a Proxy inside the arguments unpickles as the student's own
-            cloudpickle.register_pickle_by_value(sys.modules["grading.score"])
+        score = f"{__package__}.score"
+        if score in sys.modules:  # a Proxy inside the arguments unpickles as the student's own
+            cloudpickle.register_pickle_by_value(sys.modules[score])
         payload = base64.b64encode(cloudpickle.dumps((args, kwargs))).decode()
         try:
             reply = self._send({"op": "call", "name": name, "args": payload, "timeout": self.timeout},
