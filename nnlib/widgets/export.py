@@ -136,9 +136,10 @@ def _script_json(data):
 # One figure: read the controls, show a precomputed frame (and its description) when every value
 # is on the grid, otherwise ask window.nnlibLive for a frame and its words. A change that leaves
 # the values as they were (a slider's `change` after its `input`) asks for nothing, and while a
-# frame is computed only the latest values wait (a training figure that shows its run as it trains
-# is asked for the new values at once, and drops the old run's remaining frames). The view is kept in the page's URL
-# (#fig=NAME&control=value...): opening such a link sets the controls and draws that view.
+# frame is computed only the latest values wait; a training figure that shows its run as it trains
+# is asked for the new values at once, and drops the old run's remaining frames. The view is kept in
+# the page's URL (#fig=NAME&control=value...), written at most five times a second (Chrome throttles
+# history.replaceState); opening such a link sets the controls and draws that view.
 _JS = r"""(function(){var root=document.getElementById("ELEMENT_ID");if(!root)return;
 var frames=JSON.parse(root.querySelector("script.nnlib-frames").textContent);
 var texts=JSON.parse(root.querySelector("script.nnlib-texts").textContent);
@@ -160,7 +161,7 @@ function waiting(on){img.style.opacity=on?"0.55":"";if(on)root.setAttribute("ari
 else root.removeAttribute("aria-busy");if(!on){clearInterval(timer);timer=null;clock.textContent="";}}
 function tick(t0){clearInterval(timer);timer=setInterval(function(){
 clock.textContent=" "+Math.round((performance.now()-t0)/1000)+" s";},1000);}
-function remember(query){clearTimeout(urlTimer);urlTimer=setTimeout(function(){  // at most 5 URL changes a second
+function remember(query){clearTimeout(urlTimer);urlTimer=setTimeout(function(){
 if(window.history&&history.replaceState)history.replaceState(null,"","#"+query);},200);}
 function show(keep){var r=read(),sig=JSON.stringify(r.values);if(sig===shown)return;shown=sig;seq++;
 if(!keep)remember(r.query);
