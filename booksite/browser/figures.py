@@ -24,7 +24,7 @@ def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -
     root.locator(f"[data-control={control}]").fill(value)
     deadline = t0 + LIVE_TIMEOUT_MS / 1000
     while time.monotonic() < deadline:
-        text = root.locator(".nnlib-status").text_content()
+        text = root.locator(".nnlib-note").text_content()  # the stage, the wait, or why it cannot draw
         if not statuses or statuses[-1] != text:
             statuses.append(text)
         if root.get_attribute("data-key") == "live" and root.get_attribute("aria-busy") is None:
@@ -33,4 +33,6 @@ def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -
             break
         time.sleep(0.05)
     return {"statuses": statuses, "seconds": time.monotonic() - t0,
-            "key": root.get_attribute("data-key"), "status": root.locator(".nnlib-status").text_content()}
+            "key": root.get_attribute("data-key"), "status": root.locator(".nnlib-note").text_content(),
+            "waited_ms": root.get_attribute("data-waited-ms"),
+            "description": root.locator(".nnlib-description").text_content()}

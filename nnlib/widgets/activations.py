@@ -25,12 +25,15 @@ def activation_curves(activation, z_max=6.0, n=401):
     """
     f = get_activation(activation)
     zs = np.linspace(-z_max, z_max, n)
+    return {"zs": zs, "f": f.f(zs), "prime": f.prime(zs), "saturated": _saturated(f, zs, np.abs(f.prime(zs)).max())}
+
+
+def _saturated(f, zs, top):
+    """Where f's slope is 0, or below SATURATION_FRACTION of ``top`` and fading further out."""
     prime = np.abs(f.prime(zs))
-    top = prime.max()
     far = np.abs(f.prime(np.array([-1e3, 1e3])))  # the slope far out on each side
     fading = np.where(zs < 0, far[0], far[1]) < 1e-3 * max(top, 1e-300)
-    saturated = (prime == 0) | ((prime <= SATURATION_FRACTION * top) & fading)
-    return {"zs": zs, "f": f.f(zs), "prime": f.prime(zs), "saturated": saturated}
+    return (prime == 0) | ((prime <= SATURATION_FRACTION * top) & fading)
 
 
 def activation_state(activation, z=0.0, z_max=6.0, n=401):
@@ -38,6 +41,24 @@ def activation_state(activation, z=0.0, z_max=6.0, n=401):
     (floats), f and f' at the chosen point ``z``."""
     f = get_activation(activation)
     return {**activation_curves(activation, z_max, n), "f_z": float(f.f(z)), "prime_z": float(f.prime(z))}
+
+
+def describe(state, activation, z):
+    """In words, what the figure shows at the point z (``state`` from :func:`activation_state`)."""
+    z_max = float(state["zs"][-1])
+    text = (f"{activation} for z from {-z_max:g} to {z_max:g}; at z = {z:g}, f(z) = {state['f_z']:.3f} and "
+            f"the slope f'(z) = {state['prime_z']:.3f}.")
+    f = get_activation(activation)
+    top = np.abs(f.prime(np.linspace(-10, 10, 2001))).max()  # the slope's peak over every z the slider offers
+    if top == 0:
+        return text + " The slope is 0 everywhere: gradient descent gets no hint which way to go."
+    if _saturated(f, np.array([float(z)]), top)[0]:
+        return text + " Here the curve is flat (shaded): a neuron working here learns very slowly."
+    return text + f" The slope here is {abs(state['prime_z']) / top:.0%} of its largest value."
+
+
+def _describe(z, activation, z_max):
+    return describe(activation_state(activation, z, z_max), activation, z)
 
 
 def _setup(fig):
@@ -110,6 +131,6 @@ def activation_explorer(activation="sigmoid", z=0.0, z_max=6.0):
     controls = [Slider("z", -10.0, 10.0, 0.1, z, static=[-3.0, -1.0, 0.0, 1.0, 3.0]),
                 Choice("activation", list(ACTIVATIONS), activation, redraw="curves"),
                 Slider("z_max", 1.0, 10.0, 0.5, z_max, static=[3.0, 6.0, 10.0], label="z range ±", redraw="z range")]
-    return InteractiveFigure("activation_explorer", controls, _setup, _update, figsize=(8.6, 3.4),
+    return InteractiveFigure("activation_explorer", controls, _setup, _update, figsize=(8.6, 3.4), describe=_describe,
                              alt="An activation function with its tangent at a point, and its derivative, "
                                  "with the regions of near-zero slope shaded")

@@ -11,6 +11,7 @@ import numpy as np
 from ..descent import classify_path, gradient_descent, zigzag_fraction
 from . import tiny_model as tm
 from .controls import Slider
+from .drawing import plain_numbers
 from .figure import InteractiveFigure
 from .registry import figure_factory
 from .tiny_model import B_RANGE, W_RANGE, tiny_model  # noqa: F401  (tiny_model: the name chapters used)
@@ -52,6 +53,64 @@ def descent_state(w0, b0, eta, n_steps):
     return {"path": path, "costs": costs, "verdict": verdict}
 
 
+def curvatures():
+    """(h_min, h_max): the eigenvalues of the cost's Hessian over (w, b), the bowl's curvatures.
+
+    The cost of the tiny model is quadratic in (w, b), so its gradient is linear and the
+    Hessian is read off exactly from gradients one unit apart.
+    """
+    g0 = gradient_at((0.0, 0.0))
+    hessian = np.column_stack([gradient_at((1.0, 0.0)) - g0, gradient_at((0.0, 1.0)) - g0])  # (2, 2)
+    low, high = np.linalg.eigvalsh(0.5 * (hessian + hessian.T))
+    return float(low), float(high)
+
+
+def _towards(component, name):
+    return f"larger {name}" if component > 0 else f"smaller {name}" if component < 0 else f"the same {name}"
+
+
+def describe_landscape(state, w, b):
+    """In words, the point, its cost and where gradient descent would go (``state`` from :func:`landscape_state`)."""
+    g = state["gradient"]
+    if np.hypot(*g) < 1e-9:
+        return f"At w = {w:g}, b = {b:g} the cost is C = {state['cost']:.4f}, its lowest: the gradient is 0."
+    return (f"At w = {w:g}, b = {b:g} the cost is C = {state['cost']:.4f} and the gradient is "
+            f"(∂C/∂w, ∂C/∂b) = ({g[0]:+.3f}, {g[1]:+.3f}): a gradient-descent step goes towards "
+            f"{_towards(-g[0], 'w')} and {_towards(-g[1], 'b')}.")
+
+
+def describe_descent(state, eta, n_steps):
+    """In words, the descent run for ``eta`` against the bowl's curvature (``state`` from :func:`descent_state`).
+
+    Along the steepest direction of a quadratic bowl with curvature h, each step multiplies the
+    distance to the minimum by (1 − η h): below η = 1/h the path goes straight in, between 1/h
+    and 2/h it overshoots less each time, and above 2/h it overshoots more each time.
+    """
+    h_min, h = curvatures()
+    if eta < 1 / h:
+        regime = (f"η = {eta:g} is below 1/h = {1 / h:.2f} for this bowl (h = {h:.2f}, its steepest curvature): "
+                  f"steps do not overshoot, and along the shallow direction each step removes only "
+                  f"{eta * h_min:.0%} of the distance")
+    elif eta < 2 / h:
+        regime = (f"η = {eta:g} is between 1/h = {1 / h:.2f} and 2/h = {2 / h:.2f} for this bowl: each step "
+                  f"overshoots the valley, by less each time, so the path zigzags inward")
+    else:
+        regime = (f"η = {eta:g} is above 2/h = {2 / h:.2f} for this bowl: each step overshoots by more than "
+                  f"the last, so the path zigzags outward")
+    costs = state["costs"]
+    end = "beyond the plot" if not np.isfinite(costs[-1]) else f"{costs[-1]:.3g}"
+    return (f"{regime}. After {len(state['path']) - 1} steps the cost is {end} (from {costs[0]:.3g}): "
+            f"{state['verdict']}.")
+
+
+def _describe_landscape(w, b):
+    return describe_landscape(landscape_state(w, b), w, b)
+
+
+def _describe_descent(eta, w0, b0, n_steps):
+    return describe_descent(descent_state(w0, b0, eta, n_steps), eta, n_steps)
+
+
 def _landscape_setup(fig):
     ax, ax_fit = fig.subplots(1, 2, width_ratios=[1.2, 1])
     tm.draw_contours(ax, X_DATA, Y_DATA)
@@ -91,7 +150,7 @@ def cost_landscape(w=-0.5, b=0.0):
     controls = [Slider("w", W_RANGE[0], W_RANGE[1], 0.1, w, static=[-1.0, -0.5, 0.5, 1.0, 1.5, 2.0]),
                 Slider("b", B_RANGE[0], B_RANGE[1], 0.1, b, static=[-0.5, 0.0, 1.0, 2.0, 2.5])]
     return InteractiveFigure("cost_landscape", controls, _landscape_setup, _landscape_update, figsize=(8.6, 3.6),
-                             alt="Contours of a two-parameter cost with the negative gradient at a point, "
+                             describe=_describe_landscape, alt="Contours of a two-parameter cost with the negative gradient at a point, "
                                  "and the fitted line on the data")
 
 
@@ -103,6 +162,7 @@ def _descent_setup(fig):
     title = ax.set_title("", fontsize=11)
     (curve,) = ax_cost.semilogy([], [], "C3.-", ms=3)
     ax_cost.set(xlabel="step", ylabel="cost C", ylim=(1e-3, 1e3))
+    plain_numbers(ax_cost.yaxis, [1e-3, 1e-1, 1e1, 1e3])
     ax_cost.set_title("cost per step", fontsize=11)
     ax_cost.grid(alpha=0.3)
     verdict = ax_cost.text(0.95, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=11,
@@ -136,4 +196,4 @@ def descent_path(eta=0.3, w0=-1.0, b0=0.0, n_steps=30):
                 Slider("b0", B_RANGE[0], B_RANGE[1], 0.1, b0, static=[0.0, 2.5], label="start b"),
                 Slider("n_steps", 1, 100, 1, n_steps, static=[10, 30, 100], label="steps", redraw="steps axis")]
     return InteractiveFigure("descent_path", controls, _descent_setup, _descent_update, figsize=(8.6, 3.6),
-                             alt="A gradient-descent path over cost contours and its cost per step")
+                             describe=_describe_descent, alt="A gradient-descent path over cost contours and its cost per step")

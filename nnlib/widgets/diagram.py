@@ -22,9 +22,20 @@ def draw_diagram(ax, sizes, node_size=900):
     xy = np.vstack(pos)
     nodes = ax.scatter(xy[:, 0], xy[:, 1], s=node_size, c="white", edgecolors="k", linewidths=1.2, zorder=2)
     labels = [ax.text(x, y, "", ha="center", va="center", fontsize=10, zorder=3) for x, y in xy]
-    edge_labels = [ax.text(*(0.4 * np.asarray(s[0]) + 0.6 * np.asarray(s[1])), "", fontsize=10, color="0.2",
-                           ha="center", va="center", zorder=3,
-                           bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7)) for s in segments]
+    # Each weight's label lies on its own edge, turned along it; the edges leaving one node carry
+    # their labels at one distance from it, and each source node a different distance, so that the
+    # labels of edges that cross do not stack up in one column.
+    edge_labels = []
+    for l in range(1, len(sizes)):
+        for j in range(sizes[l]):
+            for k in range(sizes[l - 1]):
+                start, end = pos[l - 1][k], pos[l][j]
+                t = 0.5 if sizes[l - 1] == 1 else 0.3 + 0.4 * k / (sizes[l - 1] - 1)
+                angle = np.degrees(np.arctan2(end[1] - start[1], end[0] - start[0]))
+                edge_labels.append(ax.text(*(start + t * (end - start)), "", fontsize=10, color="0.1",
+                                           ha="center", va="center", zorder=3, rotation=angle,
+                                           rotation_mode="anchor", transform_rotates_text=True,
+                                           bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85)))
     ax.set_xlim(-0.4, len(sizes) - 0.6)
     ax.set_ylim(-max(sizes) / 2 - 0.2, max(sizes) / 2 + 0.2)
     ax.set_axis_off()
@@ -47,20 +58,20 @@ def update_diagram(d, weights, activations, highlight=(), node_text=None, edge_h
     d["edges"].set_color(colors)
     d["edges"].set_linewidths(widths)
     for text, w in zip(d["edge_labels"], w_flat):
-        text.set_text(f"{w:.2f}")
+        text.set_text(f"{w:.1f}")
     faces, edgecolors, lw, i = [], [], [], 0
     for l, n in enumerate(d["sizes"]):
         for j in range(n):
             a = None if activations[l] is None else float(activations[l][j])
-            faces.append("white" if a is None else NODE_CMAP(0.1 + 0.6 * float(np.clip(a, 0, 1))))
+            # light greys only, so that black values stay readable on every node (contrast >= 7:1)
+            faces.append("white" if a is None else NODE_CMAP(0.05 + 0.4 * float(np.clip(a, 0, 1))))
             on = (l, j) in highlight
             edgecolors.append("darkorange" if on else "k")
             lw.append(4.0 if on else 1.2)
-            label = "" if a is None else f"{a:.3f}"
+            label = "" if a is None else f"{a:.2f}"  # four characters fit inside a node
             if node_text is not None and node_text[i]:
                 label = node_text[i]
             d["labels"][i].set_text(label)
-            d["labels"][i].set_color("white" if a is not None and a > 0.55 and node_text is None else "black")
             i += 1
     d["nodes"].set_facecolor(faces)
     d["nodes"].set_edgecolor(edgecolors)

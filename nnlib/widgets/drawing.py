@@ -99,6 +99,25 @@ def freeze_layout(figure):
                          fontweight=title.get_fontweight(), color=title.get_color())
 
 
+def plain_numbers(axis, ticks=None):
+    """Label a (log or symlog) ``axis`` with plain numbers, 0.01 rather than 10^-2, and no minor labels.
+
+    Exponents are superscripts, drawn at 0.7 of the tick labels' size (too small to read at
+    the book's sizes, see :mod:`~nnlib.widgets.legibility`). ``ticks`` fixes the major ticks.
+    """
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    if ticks is not None:
+        axis.set_ticks(ticks)
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+#: Font size (points) of a mathtext label with a subscript, such as $x_1$: its subscript is drawn
+#: at 0.7 of it, 10.5 pt = 11.7 px at the book's 80 dpi.
+SCRIPTED_LABEL_SIZE = 15
+
+
 def png_bytes(figure, colors=None):
     """The canvas as PNG bytes; ``colors`` reduces it to a palette of that many colours."""
     from PIL import Image

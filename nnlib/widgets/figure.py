@@ -7,6 +7,7 @@ values change, work out from the controls' ``redraw`` declarations which layers 
 (:mod:`~nnlib.widgets.drawing`), and show the result as an ipywidgets view or as static HTML
 (:mod:`~nnlib.widgets.export`).
 """
+import html
 from dataclasses import dataclass, field
 
 from . import export
@@ -32,7 +33,17 @@ class InteractiveFigure:
     figsize : tuple of float
         Inches; at most 8.6 wide (688 px at 80 dpi, the book's column).
     alt : str
-        What the figure shows, for the static image's alternative text.
+        What the figure shows in general (the fallback of its alternative text).
+    describe : callable or None
+        ``describe(**values) -> str``: in words, what the picture shows for those control values
+        (the numbers drawn, what they mean), computed from the same state as ``update``. The
+        live widget, the precomputed frames and the page's worker all show it (and use it as
+        the image's alternative text).
+    progress : callable or None
+        ``progress(values, seconds) -> dict or None``, for figures whose state takes long to
+        compute (training): the values that can be shown after about ``seconds`` of work towards
+        ``values`` (e.g. an earlier epoch), or None once ``values`` themselves are ready. The
+        page's worker uses it to show a training run as it goes (see ``registry.live_frame``).
     """
 
     name: str
@@ -41,6 +52,8 @@ class InteractiveFigure:
     update: object
     figsize: tuple = (8.6, 4.0)
     alt: str = ""
+    describe: object = None
+    progress: object = None
     #: The registered function that made this figure and its arguments as JSON (see
     #: :mod:`~nnlib.widgets.registry`); the HTML book's worker rebuilds the figure from them.
     factory: str = field(default=None, init=False)
@@ -82,6 +95,15 @@ class InteractiveFigure:
         self._canvas.draw(-1 if self._drawn is None else level)
         self._drawn = dict(self.values)
         return fig
+
+    def description(self, **values):
+        """Words for what the figure shows at the current values updated with ``values``."""
+        unknown = set(values) - set(self.values)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; {self.name} has {sorted(self.values)}")
+        if self.describe is None:
+            return self.alt or self.name
+        return self.describe(**{**self.values, **values})
 
     def snap(self, values):
         """``values`` with each control's value put on its range and steps (see ``Slider.snap``)."""
@@ -129,6 +151,8 @@ class InteractiveFigure:
         import ipywidgets as widgets
 
         image = widgets.Image(value=self.png(), format="png")
+        # One line in words of what the picture shows (the static page's status region says the same).
+        words = widgets.HTML(value=html.escape(self.description()))
         controls, style = [], {"description_width": "initial"}
         for c in self.controls:
             common = dict(value=c.default, description=c.label or c.name, style=style)
@@ -142,10 +166,11 @@ class InteractiveFigure:
 
             def on_change(change, name=c.name):
                 image.value = self.png(**{name: change["new"]})
+                words.value = html.escape(self.description())
 
             w.observe(on_change, names="value")
             controls.append(w)
-        self._widget = widgets.VBox([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), image])
+        self._widget = widgets.VBox([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), words, image])
         return self._widget
 
     def _repr_mimebundle_(self, include=None, exclude=None):

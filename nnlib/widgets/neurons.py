@@ -6,6 +6,7 @@ import numpy as np
 from ..activations import get_activation
 from ..network import Network
 from .controls import Choice, Slider
+from .drawing import SCRIPTED_LABEL_SIZE
 from .figure import InteractiveFigure
 from .registry import figure_factory
 
@@ -38,14 +39,36 @@ def neuron_state(x1, x2, w1, w2, b, activation="sigmoid"):
     return {"z": float(trace.z(1)[0]), "a": float(trace.a(1)[0]), "plane": plane, "line": line}
 
 
+def describe(state, x1, x2, w1, w2, b, activation):
+    """In words, what the figure shows for these knobs (``state`` from :func:`neuron_state`)."""
+    z, a = state["z"], state["a"]
+    p = lambda v: f"({v:g})" if v < 0 else f"{v:g}"  # noqa: E731  (a negative factor in brackets)
+    sums = f"z = {p(w1)}·{p(x1)} + {p(w2)}·{p(x2)} + {p(b)} = {z:.2f}, so a = {activation}(z) = {a:.3f}"
+    if state["line"] is None:
+        return f"{sums}. Both weights are 0: the output is the same everywhere and there is no decision line."
+    if abs(z) < 1e-9:
+        where = "exactly on the decision line z = 0"
+    else:
+        where = f"on the side of the decision line z = 0 where z {'>' if z > 0 else '<'} 0"
+    return f"{sums}. The input point ({x1:g}, {x2:g}) lies {where}."
+
+
+def _describe(x1, x2, w1, w2, b, activation):
+    return describe(neuron_state(x1, x2, w1, w2, b, activation), x1, x2, w1, w2, b, activation)
+
+
 def _setup(fig):
     ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
                             vmin=0, vmax=1, aspect="equal")
     cbar = fig.colorbar(image, ax=ax_plane, shrink=0.85, label="output a")
+    # The label sits left of the bar, its tick labels right: tanh's wider "−1.0" labels cannot reach it.
+    cbar.ax.yaxis.set_label_position("left")
     (line,) = ax_plane.plot([], [], "k-", lw=2, label="decision line z = 0")
     (point,) = ax_plane.plot([], [], "o", ms=9, mfc="yellow", mec="k")
-    ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", title="output over the inputs")
+    ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), title="output over the inputs")
+    ax_plane.set_xlabel("$x_1$", fontsize=SCRIPTED_LABEL_SIZE)
+    ax_plane.set_ylabel("$x_2$", fontsize=SCRIPTED_LABEL_SIZE)
     legend = ax_plane.legend(loc="lower left", fontsize=10, framealpha=0.8)
     zs = np.linspace(-6, 6, 241)
     (curve,) = ax_f.plot(zs, zs * 0, "C0-")
@@ -85,6 +108,6 @@ def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoi
                 Slider("w2", -2.0, 2.0, 0.1, w2),
                 Slider("b", -2.0, 2.0, 0.1, b, static=[-1.0, -0.5, 0.0, 0.5, 1.0]),
                 Choice("activation", ACTIVATION_OPTIONS, activation, static=["sigmoid", "step"], redraw="colour bar")]
-    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8),
+    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8), describe=_describe,
                              alt="One neuron: its output over the input plane, with the decision line, "
                                  "and its output on the activation curve")

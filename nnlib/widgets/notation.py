@@ -26,18 +26,37 @@ def forward_state(x1, x2, w11=None, w32=None, w213=None):
 
 
 def matrix_text(net, trace):
-    """The forward pass in matrix form with the current numbers, one line per equation."""
+    """The forward pass in matrix form with the current numbers, one block per layer.
+
+    Written without super- or subscripts (too small to read in a figure): the layer is named at
+    the head of its block, and z, W, a, b in it are the book's z^l, W^l, a^l (a^{l-1} for the
+    input), b^l.
+    """
     W1, b1, W2, b2 = net.weights[0], net.biases[0], net.weights[1], net.biases[1]
     rows = "\n".join(f"  [{W1[j, 0]:5.2f} {W1[j, 1]:5.2f}]" for j in range(3))
-    return (f"z¹ = W¹ a⁰ + b¹\nW¹ =\n{rows}\na⁰ = {vec(trace.a(0), '{:.2f}')}\nb¹ = {vec(b1, '{:.2f}')}\n"
-            f"z¹ = {vec(trace.z(1))}\na¹ = σ(z¹) = {vec(trace.a(1))}\n\n"
-            f"z² = W² a¹ + b²\nW² = {vec(W2, '{:.2f}')}, b² = {vec(b2, '{:.2f}')}\n"
-            f"z² = {vec(trace.z(2))}\na² = σ(z²) = {vec(trace.a(2))}")
+    return (f"layer 1 (hidden): z = W·a_in + b\nW =\n{rows}\na_in = x = {vec(trace.a(0), '{:.2f}')}\n"
+            f"b = {vec(b1, '{:.2f}')}\nz = {vec(trace.z(1))}\na = σ(z) = {vec(trace.a(1))}\n\n"
+            f"layer 2 (output): z = W·a_in + b\nW = {vec(W2, '{:.2f}')}, b = {vec(b2, '{:.2f}')}\n"
+            f"z = {vec(trace.z(2))}\na = σ(z) = {vec(trace.a(2))}")
+
+
+def describe(state, w11, w32, w213):
+    """In words, the forward pass the figure shows (``state`` from :func:`forward_state`)."""
+    trace = state["trace"]
+    x, hidden, out = trace.a(0), trace.a(1), float(trace.a(2)[0])
+    return (f"Input x = ({x[0]:g}, {x[1]:g}) with w¹₁₁ = {w11:g}, w¹₃₂ = {w32:g} and w²₁₃ = {w213:g}: "
+            f"the hidden layer's weighted inputs are "
+            f"z¹ = {vec(trace.z(1), '{:.2f}')} and its activations a¹ = {vec(hidden, '{:.2f}')}; "
+            f"the output is a² = {out:.3f}.")
+
+
+def _describe(x1, x2, w11, w32, w213):
+    return describe(forward_state(x1, x2, w11, w32, w213), w11, w32, w213)
 
 
 def _setup(fig):
     ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1, 1])
-    diagram = draw_diagram(ax_net, [2, 3, 1])
+    diagram = draw_diagram(ax_net, [2, 3, 1], node_size=1400)
     ax_net.set_title("node shade = activation; edge colour =\nweight sign (red +, blue −), width = size",
                      fontsize=10)
     ax_text.set_axis_off()
@@ -66,5 +85,6 @@ def forward_pass_explorer(x1=0.5, x2=0.8, w11=0.1, w32=-0.6, w213=0.9):
                 Slider("w32", -2.0, 2.0, 0.1, w32, label="w¹₃₂", redraw="edges"),
                 Slider("w213", -2.0, 2.0, 0.1, w213, label="w²₁₃", redraw="edges")]
     return InteractiveFigure("forward_pass_explorer", controls, _setup, _update, figsize=(8.6, 4.0),
+                             describe=_describe,
                              alt="The 2-3-1 network with the values of a forward pass, and the same pass "
                                  "in matrix form with its numbers")

@@ -59,6 +59,38 @@ def build(name, kwargs=None):
 _LIVE = {}  # (name, kwargs as JSON) -> figure, reused across frames as a notebook reuses it
 
 
+def live_figure(name, kwargs):
+    """The figure ``name`` built with ``kwargs``, built once per ``(name, kwargs)`` and kept."""
+    key = (name, json.dumps(kwargs or {}, sort_keys=True))
+    figure = _LIVE.get(key)
+    if figure is None:
+        figure = _LIVE[key] = build(name, kwargs)
+    return figure
+
+
+def live_frame(name, kwargs, values, seconds=None):
+    """``{"png", "text", "done", "note"}``: a frame of figure ``name`` and the figure's words for it.
+
+    What the page's worker answers: ``png`` is :func:`live_png`'s frame, ``text`` the figure's
+    ``description`` of the same snapped values (shown in the figure's status region and as the
+    image's alternative text). With ``seconds``, a figure with a ``progress`` hook (the training
+    figures) works for about that long and, if the values are not ready yet, draws the view it
+    has reached: ``done`` is then False and ``note`` says how far it got ("epoch 40 of 100"); the
+    worker asks again, and the work goes on from there (the figure's state is cached).
+    """
+    figure = live_figure(name, kwargs)
+    wanted = {**figure.values, **figure.snap(values)}  # the controls not named keep their values
+    shown = figure.progress(wanted, seconds) if seconds and figure.progress else None
+    note = ""
+    if shown is not None:
+        labels = {c.name: c.label or c.name for c in figure.controls}
+        note = ", ".join(f"{labels[k]} {shown[k]} of {wanted[k]}" for k in wanted if shown[k] != wanted[k])
+    view = shown if shown is not None else wanted
+    frame = {"png": figure.png(**view), "text": figure.description(**view), "done": shown is None, "note": note}
+    figure.values.update(wanted)  # the values asked for, not the partial view: the next call goes on
+    return frame
+
+
 def live_png(name, kwargs, values):
     """PNG bytes of figure ``name`` (built with ``kwargs``) for the control ``values``.
 
@@ -67,8 +99,5 @@ def live_png(name, kwargs, values):
     (:meth:`~nnlib.widgets.figure.InteractiveFigure.snap`), so a slider's 0.30000000000000004
     draws as 0.3. The figure is built once per ``(name, kwargs)`` and kept.
     """
-    key = (name, json.dumps(kwargs or {}, sort_keys=True))
-    figure = _LIVE.get(key)
-    if figure is None:
-        figure = _LIVE[key] = build(name, kwargs)
+    figure = live_figure(name, kwargs)
     return figure.png(**figure.snap(values))

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..sgd import sgd_step
 from .controls import Slider
+from .drawing import plain_numbers
 from .figure import InteractiveFigure
 from .registry import figure_factory
 from .tiny_model import draw_contours, tiny_model
@@ -51,6 +52,19 @@ def sgd_state(batch_size, eta):
     return {"minibatch": run_sgd(batch_size, eta), "full": run_sgd(N_EXAMPLES, eta)}
 
 
+def describe(state, batch_size, eta):
+    """In words, what the figure shows (``state`` from :func:`sgd_state`)."""
+    m, f = state["minibatch"], state["full"]
+    lower = "mini-batch" if m["costs"][-1] < f["costs"][-1] else "full-batch"
+    return (f"After {N_UPDATES} updates with η = {eta:g}: mini-batches of {batch_size} reach a cost of "
+            f"{m['costs'][-1]:.3g} having seen {m['seen'][-1]} examples; full batches of {N_EXAMPLES} reach "
+            f"{f['costs'][-1]:.3g} having seen {f['seen'][-1]}. The {lower} run ends lower.")
+
+
+def _describe(batch_size, eta):
+    return describe(sgd_state(batch_size, eta), batch_size, eta)
+
+
 def _setup(fig):
     grid = fig.add_gridspec(2, 2, width_ratios=[1.15, 1])
     ax, ax_steps, ax_seen = fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
@@ -64,11 +78,14 @@ def _setup(fig):
         (m,) = a.semilogy([], [], "C3-", lw=1)
         (f,) = a.semilogy([], [], "k-", lw=1.5)
         a.set(xlabel=xlabel, ylabel="cost on all data", ylim=(0.02, 10))
+        plain_numbers(a.yaxis, [0.1, 1, 10])
         a.grid(alpha=0.3)
         lines += [m, f]
     ax_steps.set_xlim(0, N_UPDATES)
     ax_seen.set_xlim(0, N_UPDATES * N_EXAMPLES)
     ax_seen.set_xscale("symlog", linthresh=N_EXAMPLES)
+    # One tick per decade would put 0 and 10 a few pixels apart (the linear part ends at 64).
+    plain_numbers(ax_seen.xaxis, [0, N_EXAMPLES, 10 * N_EXAMPLES, N_UPDATES * N_EXAMPLES])
     return dict(mini=mini, full=full, title=title, lines=lines, dynamic=[mini, full, legend, title, *lines])
 
 
@@ -93,6 +110,6 @@ def sgd_vs_full_batch(batch_size=4, eta=0.3):
     """
     controls = [Slider("batch_size", 1, N_EXAMPLES, 1, batch_size, static=[1, 4, 16, 64]),
                 Slider("eta", 0.01, 1.0, 0.01, eta, static=[0.05, 0.3, 0.7], label="η")]
-    return InteractiveFigure("sgd_vs_full_batch", controls, _setup, _update, figsize=(8.6, 5.0),
+    return InteractiveFigure("sgd_vs_full_batch", controls, _setup, _update, figsize=(8.6, 5.0), describe=_describe,
                              alt="Mini-batch and full-batch gradient descent paths over cost contours, "
                                  "and their costs against updates and against examples seen")

@@ -4,6 +4,7 @@ Both figures train with nnlib's :func:`~nnlib.train` and keep a snapshot of the 
 after every epoch, so moving the epoch slider forward trains only the missing epochs and
 moving it back just restores a snapshot. Both use the book's quadratic cost.
 """
+import time
 from functools import lru_cache
 
 import numpy as np
@@ -12,10 +13,13 @@ from ..data import load_digits, make_toy
 from ..network import Network
 from ..sgd import train
 from .controls import Choice, Slider
+from .drawing import SCRIPTED_LABEL_SIZE, plain_numbers
 from .figure import InteractiveFigure
 from .registry import figure_factory
 
 DATASETS = ["xor", "moons", "circles", "spirals"]
+MAX_EPOCH_AXIS = 1000  # the training playground's longest epoch axis (and last epoch)
+DIGITS_MAX_EPOCH_AXIS = 100
 BATCH_SIZE = 10
 _RES = 60
 
@@ -48,6 +52,19 @@ class TrainingRun:
                   validation=self.validation, callback=self._after_epoch)
         self.net.set_params(self.params[epoch])
         return self.net
+
+    def train_for(self, epoch, seconds):
+        """Train towards ``epoch`` one epoch at a time for about ``seconds``; returns the epoch reached.
+
+        At least one epoch is trained when any is missing; the run stays one seeded run however
+        it is cut into pieces.
+        """
+        deadline = time.perf_counter() + seconds
+        while len(self.params) - 1 < epoch:
+            self.at(len(self.params))
+            if time.perf_counter() >= deadline:
+                break
+        return min(len(self.params) - 1, epoch)
 
 
 # ---- training_playground -----------------------------------------------------------------
@@ -90,11 +107,13 @@ def _playground_setup(fig):
     ax, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.1])
     image = ax.imshow(np.zeros((_RES, _RES)), origin="lower", cmap="RdBu_r", vmin=0, vmax=1, aspect="auto")
     points = ax.scatter([], [], c=[], cmap="RdBu_r", vmin=0, vmax=1, edgecolors="k", s=12, linewidths=0.5)
-    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    ax.set_xlabel("$x_1$", fontsize=SCRIPTED_LABEL_SIZE)
+    ax.set_ylabel("$x_2$", fontsize=SCRIPTED_LABEL_SIZE)
     title = fig.suptitle(" ", fontsize=11)
     (loss,) = ax_loss.semilogy([], [], "C0-")
     (dot,) = ax_loss.semilogy([], [], "o", color="C3")
     ax_loss.set(xlabel="epoch", ylabel="training cost C (quadratic)", ylim=(1e-3, 0.5))
+    plain_numbers(ax_loss.yaxis)
     ax_loss.grid(alpha=0.3)
     return dict(ax=ax, ax_loss=ax_loss, image=image, points=points, title=title, loss=loss, dot=dot,
                 layers=[("axes", [ax.xaxis, ax.yaxis, ax_loss.xaxis])], dynamic=[image, points, title, loss, dot])
@@ -102,7 +121,6 @@ def _playground_setup(fig):
 
 def _playground_update(art, epoch, dataset, hidden, eta, max_epochs):
     run = playground_run(dataset, hidden, eta)
-    epoch = min(epoch, max_epochs)
     state = playground_state(run, epoch)
     art["image"].set_data(state["grid"])
     art["image"].set_extent(state["extent"])
@@ -110,11 +128,29 @@ def _playground_update(art, epoch, dataset, hidden, eta, max_epochs):
     art["points"].set_array(run.Y[:, 0])
     art["ax"].set_xlim(state["extent"][:2])
     art["ax"].set_ylim(state["extent"][2:])
-    art["ax_loss"].set_xlim(0, max_epochs)
+    art["ax_loss"].set_xlim(0, max(max_epochs, epoch))  # the axis grows to the epoch shown
     acc = run.accuracy[epoch]
     art["title"].set_text(f"{dataset}, 2-{hidden}-1, η = {eta:g}: epoch {epoch}, accuracy {acc:.0%}")
     art["loss"].set_data(np.arange(epoch + 1), state["cost"])
     art["dot"].set_data([epoch], [state["cost"][-1]])
+
+
+def describe_playground(run, dataset, hidden, eta, epoch):
+    """In words, the training run after ``epoch`` epochs (``run`` from :func:`playground_run`)."""
+    run.at(epoch)
+    return (f"{dataset}, a 2-{hidden}-1 network, η = {eta:g}: after {epoch} epochs the training cost is "
+            f"{run.cost[epoch]:.3g} and {run.accuracy[epoch]:.0%} of the 200 points are on the right side "
+            f"of the decision boundary (from {run.accuracy[0]:.0%} before training).")
+
+
+def _playground_progress(values, seconds):
+    """The values to show after about ``seconds`` of training towards ``values`` (None: all trained)."""
+    reached = playground_run(values["dataset"], values["hidden"], values["eta"]).train_for(values["epoch"], seconds)
+    return None if reached >= values["epoch"] else {**values, "epoch": reached}
+
+
+def _describe_playground(epoch, dataset, hidden, eta, max_epochs):
+    return describe_playground(playground_run(dataset, hidden, eta), dataset, hidden, eta, epoch)
 
 
 @figure_factory
@@ -126,13 +162,17 @@ def training_playground(dataset="moons", hidden=8, eta=2.0, epoch=100, max_epoch
     training cost per epoch. Training uses nnlib's :func:`~nnlib.train` with mini-batches of 10.
     The static export varies the epoch, the dataset, the hidden units and eta.
     """
-    controls = [Slider("epoch", 0, max_epochs, 5, epoch, static=[e for e in (0, 50, 100, 300) if e <= max_epochs]),
+    # The epoch slider covers every epoch the axis can show; the axis grows when the epoch passes it.
+    controls = [Slider("epoch", 0, MAX_EPOCH_AXIS, 5, epoch, static=[e for e in (0, 50, 100, 300) if e <= max_epochs],
+                       redraw="axes"),
                 Choice("dataset", DATASETS, dataset, redraw="axes"),
                 Slider("hidden", 1, 16, 1, hidden, static=[2, 8], label="hidden units"),
                 Slider("eta", 0.05, 8.0, 0.05, eta, static=[0.5, 2.0, 6.0], label="η"),
-                Slider("max_epochs", 10, 1000, 10, max_epochs, label="epoch axis", redraw="axes")]
+                Slider("max_epochs", 10, MAX_EPOCH_AXIS, 10, max_epochs, label="epoch axis", redraw="axes")]
     return InteractiveFigure("training_playground", controls, _playground_setup, _playground_update,
-                             figsize=(8.6, 3.8), alt="Decision regions of a small network on a 2-D dataset "
+                             figsize=(8.6, 3.8), describe=_describe_playground,
+                             progress=_playground_progress,
+                             alt="Decision regions of a small network on a 2-D dataset "
                                                      "and its training cost per epoch")
 
 
@@ -198,7 +238,7 @@ def _tile_origin(i):
 def _digits_update(art, epoch, hidden, eta, max_epochs):
     run = digits_run(hidden, eta)
     state = digits_state(run, epoch)
-    art["ax"].set_xlim(0, max_epochs)
+    art["ax"].set_xlim(0, max(max_epochs, epoch))  # the axis grows to the epoch shown
     e = np.arange(epoch + 1)
     art["train_line"].set_data(e, state["accuracy"])
     art["test_line"].set_data(e, state["test_accuracy"])
@@ -218,6 +258,25 @@ def _digits_update(art, epoch, hidden, eta, max_epochs):
     art["image"].set_data(mosaic)
 
 
+def describe_digits(state, hidden, eta, epoch):
+    """In words, the digits run after ``epoch`` epochs (``state`` from :func:`digits_state`)."""
+    n_test, wrong = len(state["predicted"]), len(state["wrong"])
+    return (f"A 64-{hidden}-10 network, η = {eta:g}: after {epoch} epochs the training accuracy is "
+            f"{state['accuracy'][-1]:.1%} and the test accuracy {state['test_accuracy'][-1]:.1%}; "
+            f"{wrong} of the {n_test} test digits are misclassified"
+            + (f" (the first {min(wrong, N_SHOWN)} are shown, true → predicted)." if wrong else "."))
+
+
+def _digits_progress(values, seconds):
+    """The values to show after about ``seconds`` of training towards ``values`` (None: all trained)."""
+    reached = digits_run(values["hidden"], values["eta"]).train_for(values["epoch"], seconds)
+    return None if reached >= values["epoch"] else {**values, "epoch": reached}
+
+
+def _describe_digits(epoch, hidden, eta, max_epochs):
+    return describe_digits(digits_state(digits_run(hidden, eta), epoch), hidden, eta, epoch)
+
+
 @figure_factory
 def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
     """Figure for the last chapter: a 64-30-10 network learning the 8x8 digits.
@@ -225,10 +284,10 @@ def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
     Shows training and test accuracy per epoch and the first ten misclassified test digits
     (true → predicted) at the chosen epoch. The static export varies the epoch.
     """
-    controls = [Slider("epoch", 0, max_epochs, 1, epoch,
+    controls = [Slider("epoch", 0, DIGITS_MAX_EPOCH_AXIS, 1, epoch, redraw="epoch axis",
                        static=sorted({0, 1, 2, 3, 5, 10, 20, 30, epoch} & set(range(max_epochs + 1)))),
                 Slider("hidden", 5, 60, 5, hidden, label="hidden units"),
                 Slider("eta", 0.1, 5.0, 0.1, eta, label="η"),
-                Slider("max_epochs", 5, 100, 5, max_epochs, label="epoch axis", redraw="epoch axis")]
+                Slider("max_epochs", 5, DIGITS_MAX_EPOCH_AXIS, 5, max_epochs, label="epoch axis", redraw="epoch axis")]
     return InteractiveFigure("digits_training", controls, _digits_setup, _digits_update, figsize=(8.6, 3.6),
-                             alt="Accuracy per epoch on the digits and misclassified test digits")
+                             describe=_describe_digits, progress=_digits_progress, alt="Accuracy per epoch on the digits and misclassified test digits")

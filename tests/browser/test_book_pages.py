@@ -154,7 +154,7 @@ CHANGE_CONTROL = r"""async (i) => {
   // (option[data-frame]) at once and computes the others with Python in the page, which takes
   // seconds (tests/browser/test_live_figures.py checks those frames): move to another grid value
   // when there is one; otherwise the figure reacts by computing (aria-busy, the frame dimmed, and
-  // "starting Python..." the first time).
+  // "Loading Python (step 1 of 3)..." the first time).
   const original = c.value, live = c.closest('.nnlib-figure');
   const grid = live && c.tagName !== 'SELECT' ? JSON.parse(c.getAttribute('data-grid') || '[]')
     .filter(g => Math.abs(g - parseFloat(c.value)) > 1e-9) : [];
@@ -177,7 +177,7 @@ CHANGE_CONTROL = r"""async (i) => {
   const status = live ? live.querySelector('.nnlib-status').textContent : '';
   const result = {hasImg: beforeImgs.length > 0, imgChanged: beforeImgs !== afterImgs,
           changed: before !== snapshot(), label: (c.getAttribute('aria-label') || c.name || c.id || ''),
-          computing: /^starting Python/.test(status) || (live && live.getAttribute('aria-busy') === 'true')};
+          computing: /Drawing this view|Loading Python/.test(status) || (live && live.getAttribute('aria-busy') === 'true')};
   if (live) {  // back to the precomputed value, so the next control starts on the grid
     const loaded = () => Promise.race([new Promise(r => setTimeout(r, 10000)), Promise.all(
       [...fig.querySelectorAll('img')].map(im => im.complete ? null : new Promise(r => {

@@ -3,10 +3,11 @@ the page by nnlib in Pyodide (issue 14, parts 2 and 4), in headless Chromium, ev
 another host blocked.
 
 * ``make test`` (this module, fast): on the built Neurons chapter, nothing of the runtime loads
-  while the page is only read; moving ``w2`` (fixed in the old HTML book) off the grid shows
-  "starting Python..." and then a frame computed in the page, which matches the frame desktop
-  nnlib draws for the same values (tolerance below); back on the grid the precomputed frame
-  returns at once; no request leaves 127.0.0.1.
+  while the page is only read; moving ``w2`` (fixed in the old HTML book) off the grid says what
+  the start is doing ("Loading Python (step 1 of 3)...") and then shows a frame computed in the
+  page, which matches the frame desktop nnlib draws for the same values (tolerance below), with
+  desktop nnlib's description of that view and the time the reader waited; back on the grid the
+  precomputed frame returns at once; no request leaves 127.0.0.1.
 * ``make test-lite`` (``LITE_FULL=1``): the same for every figure of the book, on the figures page.
 
 Tolerance: Pyodide's matplotlib is 3.8.4, the desktop's 3.11, and their text metrics differ, so
@@ -31,7 +32,7 @@ import pytest
 from booksite.browser import BOOK_HTML, NetworkGuard
 from booksite.browser.figures import OFF_GRID, move_off_grid_and_wait
 from nnlib import widgets
-from nnlib.widgets.registry import live_png
+from nnlib.widgets.registry import live_frame, live_png
 
 MEAN_TOLERANCE = 10.0
 
@@ -105,15 +106,18 @@ def test_an_old_fixed_control_draws_in_the_page_like_desktop_nnlib(guarded, book
     before = current_values(page, sel)
     grid_src = page.locator(sel + " img.nnlib-frame").get_attribute("src")
     result = move_off_grid_and_wait(page, sel, "w2", "0.3")  # w2 had one value in the old book
-    assert result["statuses"][0].startswith("starting Python"), result
-    assert result["key"] == "live" and result["status"].startswith("computed in your browser"), result
-    assert page.locator(sel + " output[for$='-w2']").text_content() == "0.3"
+    assert any(s.startswith("Loading Python (step 1 of 3)") for s in result["statuses"]), result
+    assert result["key"] == "live" and result["status"].startswith("(drawn in your browser in"), result
+    values = current_values(page, sel)
+    assert result["description"] == live_frame("neuron_playground", {}, values)["text"]
+    assert page.locator(sel + " img.nnlib-frame").get_attribute("alt") == result["description"]
+    assert page.locator(sel + " [data-control=w2] + .nnlib-value").text_content() == "0.3"
     mean, to_new, to_old = check_frame(page, sel, "neuron_playground", before)
     assert mean < MEAN_TOLERANCE and to_new < to_old, (mean, to_new, to_old)
 
     # a second off-grid value is a redraw (no "starting" again), and the grid is still instant
     again = move_off_grid_and_wait(page, sel, "w2", "0.4")
-    assert again["key"] == "live" and not any(s.startswith("starting") for s in again["statuses"]), again
+    assert again["key"] == "live" and not any(s.startswith("Loading") for s in again["statuses"]), again
     page.locator(sel + " [data-control=w2]").fill("-1")
     assert page.locator(sel).get_attribute("data-key") != "live"
     assert page.locator(sel + " img.nnlib-frame").get_attribute("src") == grid_src
@@ -133,7 +137,8 @@ def test_every_figure_draws_off_grid_values_in_the_page(guarded, book_url, figur
     before = current_values(page, sel)
     assert before[control] != float(value)
     result = move_off_grid_and_wait(page, sel, control, value)
-    assert result["key"] == "live" and result["status"].startswith("computed in your browser"), result
+    assert result["key"] == "live" and result["status"].startswith("(drawn in your browser in"), result
+    assert result["description"] == live_frame(figure, {}, current_values(page, sel))["text"]
     mean, to_new, to_old = check_frame(page, sel, figure, before)
     print(f"{figure}: {control}={value} in {result['seconds']:.1f} s; mean block difference to desktop "
           f"{mean:.1f}/255; where the value changes the frame, {to_new:.1f} to desktop's frame for it and "

@@ -20,10 +20,9 @@ FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", 
 
 
 @pytest.fixture(scope="module")
-def page_url(tmp_path_factory, serve):
+def page_url(tmp_path_factory, serve, figure_html):
     folder = tmp_path_factory.mktemp("figures")
-    body = "".join(f"<h2>{name}</h2>{getattr(widgets, name)().to_html(element_id='fig-' + name)}"
-                   for name in FIGURES)
+    _, body = figure_html(FIGURES)
     (folder / "index.html").write_text(f"<!doctype html><html><head><meta charset='utf-8'>"
                                        f"<title>figures</title><link rel='icon' href='data:,'></head><body>{body}</body></html>")
     with serve(folder) as url:
@@ -81,7 +80,7 @@ def test_slider_readout_shows_the_chosen_value(page):
     root = page.locator("#fig-backprop_stepper")
     slider = root.locator("input[data-control=step]")
     slider.fill("4")
-    assert root.locator("output").first.text_content() == "4"
+    assert root.locator(".nnlib-value").first.text_content() == "4"
     assert root.get_attribute("data-key").startswith("4_")
 
 
@@ -89,11 +88,11 @@ def test_off_grid_value_outside_the_book_says_only_precomputed_values_show(page)
     root = page.locator("#fig-neuron_playground")
     before = root.locator("img.nnlib-frame").get_attribute("src")
     root.locator("[data-control=w2]").fill("0.3")
-    page.wait_for_function("() => document.querySelector('#fig-neuron_playground .nnlib-status').textContent")
+    page.wait_for_function("() => /Only the/.test(document.querySelector('#fig-neuron_playground .nnlib-note').textContent)")
     assert "Only the precomputed values can be shown" in root.locator(".nnlib-status").text_content()
     assert root.locator("img.nnlib-frame").get_attribute("src") == before
     root.locator("[data-control=w2]").fill("-1")  # back on the grid: the status clears
-    assert root.locator(".nnlib-status").text_content() == ""
+    assert root.locator(".nnlib-note").text_content() == ""
 
 
 def test_a_book_without_its_in_browser_python_says_so(chromium, tmp_path, serve):

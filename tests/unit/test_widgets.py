@@ -13,7 +13,7 @@ import pytest
 import nnlib
 from nnlib import widgets
 from nnlib.examples import small_example
-from nnlib.widgets import activations, backprop, controls, cost, export, neurons, notation, sgd, training
+from nnlib.widgets import activations, backprop, controls, cost, export, legibility, neurons, notation, sgd, training
 
 FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
            "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
@@ -55,7 +55,7 @@ def test_forward_state_is_the_example_networks_forward_pass():
     assert np.allclose(state["trace"].output, net.forward(x))
     changed = notation.forward_state(*x, w11=-1.0)
     assert np.isclose(changed["trace"].z(1)[0], -1.0 * 0.5 + 0.4 * 0.8 + 0.1)
-    assert "z¹ = [0.470, -0.190, 0.070]" in notation.matrix_text(state["net"], state["trace"])
+    assert "z = [0.470, -0.190, 0.070]" in notation.matrix_text(state["net"], state["trace"])
     assert np.isclose(notation.forward_state(*x)["trace"].z(1)[0], 0.47)  # the cached state was not changed
 
 
@@ -322,23 +322,21 @@ COLUMN_PX = 688
 
 
 def _drawn_text_sizes(fig, **values):
-    """(natural width in px, [(css px, text)]) for every text drawn in a full draw of ``fig``."""
-    from matplotlib.text import Text
-
-    sizes = {}
-    original = Text.draw
-
-    def recording_draw(self, renderer):
-        if self.get_visible() and self.get_text().strip():
-            sizes[id(self)] = (renderer.points_to_pixels(self.get_fontsize()), self.get_text())
-        return original(self, renderer)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Text, "draw", recording_draw)
-        fig.png(**values)
+    """(natural width in px, [(css px, text)]) for the smallest glyph of every text drawn in ``fig``
+    (sub- and superscripts at their own size: nnlib.widgets.legibility)."""
+    fig.png(**values)
     width = fig.figure.canvas.get_width_height(physical=True)[0]
     shown = min(1.0, COLUMN_PX / width)
-    return width, [(px * shown, text) for px, text in sizes.values()]
+    return width, [(px * shown, text) for px, text in legibility.text_sizes(fig.figure)]
+
+
+def test_script_glyphs_count_at_their_own_size():
+    assert legibility.glyph_scale("cost") == 1.0
+    assert legibility.glyph_scale("$x_1$") == pytest.approx(0.7)
+    assert legibility.glyph_scale(r"$\mathdefault{10^{-1}}$") == pytest.approx(0.7)
+    assert legibility.glyph_scale("$x_{i_j}$") == pytest.approx(0.49)
+    assert legibility.glyph_scale("z¹ = W¹ a⁰") == pytest.approx(0.56)
+    assert legibility.glyph_scale("costs: $5 and $6") == 1.0  # dollars, but no script between them
 
 
 @pytest.mark.parametrize("name", FIGURES)
@@ -349,3 +347,66 @@ def test_every_text_of_every_figure_is_at_least_11_css_px_in_the_column(name):
         assert width <= COLUMN_PX, f"{name} is {width} px wide at its natural size"
         small = [(round(px, 1), text) for px, text in texts if px < 11]
         assert texts and not small, f"{name} at {values}: texts under 11 CSS px: {small[:5]}"
+
+
+# ---- figures that describe themselves (issue 23 item 4) -------------------------------------
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_describes_each_precomputed_view_in_its_own_words(name):
+    fig = getattr(widgets, name)()
+    grid = fig.static_grid()
+    texts = {fig.description(**values) for values in grid}
+    assert all(text.endswith(".") and len(text) > 40 for text in texts)
+    assert len(texts) == len(grid), f"{name}: two views share a description"
+
+
+def test_neuron_description_has_the_weighted_sum_and_the_side_of_the_line():
+    text = widgets.neuron_playground().description(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0)
+    state = neurons.neuron_state(0.5, 0.8, 1.0, -1.0, 0.0)
+    assert f"= {state['z']:.2f}" in text and f"sigmoid(z) = {state['a']:.3f}" in text  # z = -0.30, a = 0.426
+    assert "z < 0" in text
+    assert "no decision line" in widgets.neuron_playground().description(w1=0.0, w2=0.0)
+
+
+def test_descent_description_compares_eta_with_the_bowls_curvature():
+    low, high = cost.curvatures()
+    # C = 1/(2n) sum (w x + b - y)^2 over x = 0, .5, 1, 1.5, 2: Hessian [[1.5, 1], [1, 1]],
+    # eigenvalues (2.5 +- sqrt(4.25)) / 2 = 2.2808 and 0.2192
+    assert np.isclose(high, 2.2808, atol=1e-4) and np.isclose(low, 0.2192, atol=1e-4)
+    fig = widgets.descent_path()
+    assert "above 2/h = 0.88" in fig.description(eta=1.2) and "zigzags outward" in fig.description(eta=1.2)
+    assert "zigzags inward" in fig.description(eta=0.8)
+    assert "below 1/h = 0.44" in fig.description(eta=0.3)
+    assert cost.descent_state(-1.0, 0.0, 1.2, 30)["verdict"] in fig.description(eta=1.2)
+
+
+def test_training_descriptions_say_the_numbers_of_the_state_drawn():
+    fig = widgets.training_playground()
+    run = training.playground_run("moons", 8, 2.0)
+    text = fig.description(epoch=50)
+    assert "after 50 epochs" in text and f"{run.cost[50]:.3g}" in text and f"{run.accuracy[50]:.0%}" in text
+    digits = widgets.digits_training()
+    state = training.digits_state(training.digits_run(30, 3.0), 5)
+    text = digits.description(epoch=5)
+    assert f"test accuracy {state['test_accuracy'][-1]:.1%}" in text and f"{len(state['wrong'])} of the" in text
+
+
+def test_backprop_description_names_the_step_and_its_new_values():
+    fig = widgets.backprop_stepper()
+    text = fig.description(step=5)
+    state = backprop.backprop_state(0.5, 0.8)
+    assert text.startswith("Step 5 of 9, backward: output error (BP1)")
+    assert f"{state['backward'].delta(2)[0]:.5f}" in text and "layer 1" not in text
+
+
+@pytest.mark.parametrize("name", ["training_playground", "digits_training"])
+def test_epoch_slider_reaches_the_end_of_the_longest_epoch_axis_and_the_title_follows_it(name):
+    fig = getattr(widgets, name)()
+    controls = {c.name: c for c in fig.controls}
+    assert controls["epoch"].max >= controls["max_epochs"].max
+    epoch = controls["max_epochs"].default + controls["epoch"].step * 4  # past the default axis
+    fig.png(epoch=epoch)
+    assert f"epoch {epoch}" in fig.figure.texts[0].get_text() or \
+        f"epoch {epoch}" in fig.figure._suptitle.get_text()
+    assert fig.figure.axes[0 if name == "digits_training" else 1].get_xlim()[1] >= epoch
+    assert f"after {epoch} epochs" in fig.description(epoch=epoch)

@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -119,7 +120,7 @@ def test_the_figure_tells_the_page_how_to_rebuild_it():
     page = widgets.descent_path(eta=0.5).to_html(element_id="dp")
     assert 'data-factory="descent_path"' in page
     assert json.loads(html.unescape(re.search(r'data-kwargs="([^"]*)"', page).group(1))) == {"eta": 0.5}
-    assert export.WORKER_PATH in page and "starting Python..." in page
+    assert export.WORKER_PATH in page and "SharedWorker" in page
     assert "data-content_root" in page  # where the page finds the site's root (and the worker)
 
 
@@ -173,3 +174,44 @@ np.save(sys.stdout.buffer, np.hstack([split.X_train, split.Y_train]))
     import io
     got = np.load(io.BytesIO(out.stdout))
     assert np.array_equal(got, np.hstack([split.X_train, split.Y_train]))
+
+
+# ---- links to a view in the chapters (issue 23 item 3) ---------------------------------------
+
+VIEW_LINK = re.compile(r'href="#fig=([^"]+)"')
+
+
+def test_every_link_to_a_view_names_a_figure_of_its_page_and_values_its_controls_take():
+    book = Path(__file__).resolve().parents[2] / "book"
+    found = 0
+    for path in sorted(book.glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for cell in cells:
+            if cell["cell_type"] != "markdown":
+                continue
+            for query in VIEW_LINK.findall("".join(cell["source"])):
+                pairs = dict(pair.split("=", 1) for pair in html.unescape(query).split("&")[1:])
+                name = html.unescape(query).split("&")[0]
+                assert f"{name}(" in code, f"{path.name} links to {name}, which it does not show"
+                controls = {c.name: c for c in registry.build(name).controls}
+                for key, value in pairs.items():
+                    control = controls[key]  # a KeyError names a control the figure lacks
+                    if isinstance(control, Choice):
+                        assert value in control.options, (path.name, query)
+                    else:
+                        assert control.snap(float(value)) == pytest.approx(float(value)), (path.name, query)
+                found += 1
+    assert found >= 2
+
+
+def test_a_training_figure_shows_its_run_as_it_trains_and_ends_on_the_frame_asked_for():
+    values = {"epoch": 60, "dataset": "xor", "hidden": 3, "eta": 1.5, "max_epochs": 300}
+    frames = [registry.live_frame("training_playground", {}, values, seconds=1e-6)]
+    while not frames[-1]["done"]:
+        frames.append(registry.live_frame("training_playground", {}, values, seconds=1e-6))
+    assert len(frames) == 60  # one epoch per call with no time to spare: 59 partial views, then epoch 60
+    assert frames[0]["note"] == "epoch 1 of 60" and "after 1 epochs" in frames[0]["text"]
+    final = registry.live_frame("training_playground", {}, values)
+    assert frames[-1]["png"] == final["png"] == registry.live_png("training_playground", {}, values)
+    assert frames[-1]["text"] == widgets.training_playground().description(**values)
