@@ -26,7 +26,8 @@ sys.path.insert(0, str(HERE))
 
 import nbformat  # noqa: E402
 
-from grading import intake, report, sandbox, score  # noqa: E402
+import build  # noqa: E402
+from grading import checks, classreport, identity, intake, questions, report, sandbox, score  # noqa: E402
 from grading.run import Broken, Session, is_grader_cell  # noqa: E402
 
 KNOWN = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
@@ -41,8 +42,16 @@ class Assignment:
         if not zips:
             raise FileNotFoundError(f"no autograder for {name!r} in {autograder_dir}: run `make assignments` first")
         self.name = name
-        self.tests = score.load_tests(zips[-1])
-        self.points = {q: t["points"] for q, t in self.tests.items()}
+        self.questions = None  # with a question file: variants, misconceptions, expected values from the reference
+        spec = build.MASTERS / f"{name}.py"
+        if spec.is_file():
+            self.questions = questions.load(spec)
+            self.reference = build.reference(name)
+            self.tests = {}
+            self.points = {q: float(v.points) for q, v in self.questions.items()}
+        else:
+            self.tests = score.load_tests(zips[-1])
+            self.points = {q: t["points"] for q, t in self.tests.items()}
         template = nbformat.read(str(base / "student" / f"{name}.ipynb"), as_version=4)
         self.given = {}
         for cell in template.cells:  # the code the notebook gives (imports, helpers), not the answers
@@ -50,13 +59,16 @@ class Assignment:
                 exec(compile(cell.source, f"<{name} given code>", "exec"), self.given)
 
 
-def grade_one(filename, nb, assignment, timeout, slot, isolate, notes=()):
-    """Return one CSV row (a dict) for one submission."""
+def grade_one(filename, nb, assignment, timeout, slot, isolate, notes=(), student=None):
+    """Return one CSV row (a dict) for one submission. ``student``: (id, note), or None to read it."""
     row = {"submission": filename, "assignment": assignment.name, **dict.fromkeys(assignment.points, 0.0),
            "possible": sum(assignment.points.values()), "tampering": ""}
-    cells = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and not is_grader_cell(c.source)]
+    cells = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and not is_grader_cell(c.source)
+             and not c.source.startswith("_CHECKS_SOURCE")]
     session = Session(cells, timeout, slot=slot, isolate=isolate)
     lost, missing = [], []
+    if assignment.questions is not None:
+        return _grade_variant(row, nb, filename, assignment, session, cells, list(notes), student)
     try:
         session._start()
         for q, test in assignment.tests.items():
@@ -83,6 +95,50 @@ def grade_one(filename, nb, assignment, timeout, slot, isolate, notes=()):
     return row
 
 
+def _grade_variant(row, nb, filename, assignment, session, cells, notes, student):
+    """grade_one for an assignment with a question file: the student's variant, misconceptions."""
+    sid, note = student or identity.student_of(nb, filename)
+    notes += [note] if note else []
+    row["student_id"] = sid
+    details = {}
+    try:
+        variant, hidden = checks.variant_of(assignment.name, sid), checks.hidden_seed(assignment.name, sid)
+    except ValueError as e:
+        variant = hidden = None
+        notes.append(str(e))
+    row["variant"] = variant
+    lost = []
+    if variant is not None:
+        try:
+            session._start()
+            sources = [source for _, source in cells]
+            for q, question in assignment.questions.items():
+                try:
+                    result = score.score_variant(question, session, assignment.reference, variant, hidden, sources)
+                except Broken as e:
+                    result = {"earned": 0.0, "status": "raised", "reason": f"the sandbox failed: {e}",
+                              "misconception": None, "message": ""}
+                row[q] = result["earned"]
+                details[q] = result
+                if result["status"] != "passed":
+                    why = result["reason"] + (f" ({result['misconception']})" if result["misconception"] else "")
+                    lost.append(f"{q}: {why}")
+        except Broken as e:
+            session.errors.append(f"grading stopped: {e}")
+        finally:
+            session.close()
+    else:
+        session.close()
+    raised = [e for e in session.errors if " raised " in e]
+    other = [e for e in session.errors if " raised " not in e]
+    row["total"] = sum(row[q] for q in assignment.points)
+    row["error"] = "; ".join(notes + other + raised[:1] + lost)
+    row["tampering"] = "; ".join(dict.fromkeys(session.tampering))
+    row["details"] = details
+    report.check_row(row, assignment.points)
+    return row
+
+
 def grade_one_safely(filename, nb, assignment, *args):
     """grade_one, with a row of 0 points and the reason if the grader itself failed on this one."""
     try:
@@ -94,8 +150,10 @@ def grade_one_safely(filename, nb, assignment, *args):
 
 
 def grade_folder(folder, assignment=None, autograder_dir="_build/assignments", out=None, timeout=300,
-                 jobs=None, progress=True, isolate=None):
-    """Grade every ``*.ipynb`` in ``folder``; write the CSV and return its rows (dicts)."""
+                 jobs=None, progress=True, isolate=None, roster=None):
+    """Grade every ``*.ipynb`` in ``folder``; write the CSV and the class report beside it and return
+    the rows (dicts). ``roster``: a file of student ids (identity.py)."""
+    on_roster = identity.load_roster(roster) if roster else None
     files = intake.copy_in(folder)  # every file read before any student code runs
     if not files:
         raise SystemExit(f"no .ipynb files in {folder}")
@@ -105,7 +163,7 @@ def grade_folder(folder, assignment=None, autograder_dir="_build/assignments", o
             print(f"WARNING: no sandbox ({why}). Student code runs as this user, so {sandbox.UNPROTECTED}.",
                   file=sys.stderr)
     known = sorted({*KNOWN, *(p.name for p in pathlib.Path(autograder_dir).glob("*") if p.is_dir())})
-    rows, jobs_to_run, assignments = [], [], {}
+    rows, jobs_to_run, assignments, ids = [], [], {}, {}
     for slot, (filename, data) in enumerate(files.items()):
         stray = {"submission": filename, "assignment": "", "total": 0.0, "possible": 0.0, "tampering": ""}
         try:
@@ -122,7 +180,29 @@ def grade_folder(folder, assignment=None, autograder_dir="_build/assignments", o
         if name is None or isinstance(assignments[name], Exception):
             rows.append({**stray, "assignment": name or "", "error": note or str(assignments[name])})
             continue
-        jobs_to_run.append((filename, nb, assignments[name], timeout, slot, isolate, [note] if note else []))
+        notes = [note] if note else []
+        student = None
+        if assignments[name].questions is not None:
+            student = identity.student_of(nb, filename)
+            try:
+                key = checks.normalize_id(student[0])
+            except ValueError:
+                key = ""
+            if on_roster is not None and key not in on_roster:
+                rows.append({**stray, "assignment": name, **dict.fromkeys(assignments[name].points, 0.0),
+                             "possible": sum(assignments[name].points.values()), "student_id": student[0],
+                             "error": f"student id {student[0]!r} is not on the roster; scored 0"})
+                continue
+            ids.setdefault((name, key), []).append(filename)
+        jobs_to_run.append((filename, nb, assignments[name], timeout, slot, isolate, notes, student))
+    shared = {f: others for others in ids.values() if len(others) > 1 for f in others}
+    for job in jobs_to_run:
+        if job[0] in shared:  # one id, several notebooks: a copied notebook; each scores 0
+            others = ", ".join(f for f in shared[job[0]] if f != job[0])
+            rows.append({"submission": job[0], "assignment": job[2].name, **dict.fromkeys(job[2].points, 0.0),
+                         "total": 0.0, "possible": sum(job[2].points.values()), "tampering": "",
+                         "student_id": job[7][0], "error": f"the same student id as {others}; scored 0"})
+    jobs_to_run = [job for job in jobs_to_run if job[0] not in shared]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
         futures = [pool.submit(grade_one_safely, *job) for job in jobs_to_run]
         iterator = concurrent.futures.as_completed(futures)
@@ -142,9 +222,34 @@ def grade_folder(folder, assignment=None, autograder_dir="_build/assignments", o
     questions = sorted({q for a in assignments.values() if not isinstance(a, Exception) for q in a.points},
                        key=lambda q: (len(q), q))
     out = report.write(rows, questions, out or pathlib.Path(folder) / "grades.csv")
+    pages = classreport.write(rows, graded, out)
     if progress:
-        print(f"wrote {out} ({len(rows)} submissions)", file=sys.stderr)
+        print(f"wrote {out} ({len(rows)} submissions) and the class report {pages[0]}", file=sys.stderr)
     return rows
+
+
+def show_variant(notebook, assignment=None, student_id=None):
+    """What a teacher sees to regrade one notebook by hand: its student id, variant, and for each
+    question the visible inputs and the expected value of that variant (from the reference solution)."""
+    nb = intake.read_notebook(pathlib.Path(notebook).read_bytes())
+    name = assignment or (nb.metadata.get("otter") or {}).get("assignment_name")
+    if not build.has_questions(name or ""):
+        raise SystemExit(f"{name!r} has no question file (book/assignments/masters/<name>.py)")
+    sid = student_id or identity.student_of(nb, pathlib.Path(notebook).name)[0]
+    variant = checks.variant_of(name, sid)
+    ref = build.reference(name)
+    lines = [f"{notebook}: assignment {name}, student id {sid!r}, variant {variant}"]
+    for q, question in questions.load(build.MASTERS / f"{name}.py").items():
+        args = questions.visible_rounded(question, variant)
+        if question.kind == "predict":
+            lines.append(f"  {q} ({question.variable}): scenario {checks.short(args, 90)}; "
+                         f"answer {checks.short(question.answer(args))}")
+        elif question.judge is not None:
+            lines.append(f"  {q} {question.function}{checks.short(tuple(args), 90)}: {question.expected_text}")
+        else:
+            lines.append(f"  {q} {question.function}{checks.short(tuple(args), 90)} -> "
+                         f"{checks.short(questions.expected_value(question, ref, args), 90)}")
+    return "\n".join(lines)
 
 
 def main(argv=None):
@@ -155,8 +260,16 @@ def main(argv=None):
     parser.add_argument("--out", default=None, help="CSV path (default: SUBMISSIONS/grades.csv)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per cell and per test call")
     parser.add_argument("--jobs", type=int, default=None, help="parallel graders (default: all cores)")
+    parser.add_argument("--roster", default=None, help="file of student ids; an id not on it scores 0")
+    parser.add_argument("--show-variant", action="store_true",
+                        help="SUBMISSIONS is one notebook: print its variant and that variant's expected values")
+    parser.add_argument("--student-id", default=None, help="with --show-variant: the id to use instead")
     args = parser.parse_args(argv)
-    grade_folder(args.submissions, args.assignment, args.autograder_dir, args.out, args.timeout, args.jobs)
+    if args.show_variant:
+        print(show_variant(args.submissions, args.assignment, args.student_id))
+        return 0
+    grade_folder(args.submissions, args.assignment, args.autograder_dir, args.out, args.timeout, args.jobs,
+                 roster=args.roster)
     return 0
 
 

@@ -99,7 +99,7 @@ class Sandbox:
         if self.isolate:
             config = {"uid": uid, "cpu": self.cpu_seconds, "visible": _visible_paths(),
                       "python": os.path.abspath(sys.executable), "env": _environment(),
-                      "runner": [str(HERE / "runner.py"), str(HERE / "wire.py")]}
+                      "runner": [str(HERE / "runner.py"), str(HERE / "wire.py"), str(HERE / "tripwire.py")]}
             cmd = ["unshare", "--pid", "--fork", "--kill-child=SIGKILL", "--mount", "--net", "--ipc", "--uts",
                    "--propagation", "private", sys.executable, "-I", str(HERE / "sandbox.py"), "--init",
                    json.dumps(config)]
