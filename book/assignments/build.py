@@ -250,16 +250,32 @@ def solution_sources(name):
     return sources
 
 
-def solved(name, student):
+def solved(name, student, student_id="ada"):
     """The student notebook at ``student`` with the master's solutions in its answer cells: what a
-    student who answers everything right hands in (for benchmarks and checks)."""
+    student who answers everything right hands in (for benchmarks and checks). With a question file,
+    ``student_id`` is typed in and each prediction is the right one for that student's variant."""
     import nbformat
 
     nb = nbformat.read(str(student), as_version=4)
     answers = iter(solution_sources(name))
+    predictions = {}
+    if has_questions(name):
+        from grading import checks, questions
+
+        variant = checks.variant_of(name, student_id)
+        for q in questions.load(MASTERS / f"{name}.py").values():
+            if q.kind == "predict":
+                predictions[q.variable] = q.answer(questions.visible_rounded(q, variant))
     for cell in nb.cells:
-        if cell.cell_type == "code" and "..." in cell.source and "grader" not in cell.source:
+        if cell.cell_type != "code" or cell.source.startswith("_CHECKS_SOURCE"):
+            continue
+        if cell.source.startswith("student_id ="):
+            cell.source = f"student_id = {student_id!r}"
+        elif "..." in cell.source and "grader" not in cell.source:
             cell.source = next(answers)
+            variable = cell.source.split("=")[0].strip()
+            if variable in predictions:
+                cell.source = f"{variable} = {predictions[variable]!r}"
     return nb
 
 

@@ -75,6 +75,14 @@ def _round(x, digits):
     return x if digits is None or not math.isfinite(x) else float(f"{x:.{digits}g}")
 
 
+class SeededRng(np.random.Generator):
+    """``np.random.default_rng(seed)`` that remembers its seed, so a check can carry it as data."""
+
+    def __init__(self, seed):
+        super().__init__(np.random.PCG64(seed))
+        self.seed = int(seed)
+
+
 def encode(value, digits=None):
     """JSON-ready data for ``value``; floats kept to ``digits`` significant digits when given."""
     if isinstance(value, np.ndarray):
@@ -98,6 +106,8 @@ def encode(value, digits=None):
     if type(value).__name__ == "Network":
         return {"network": {"sizes": list(value.sizes), "weights": [encode(w, digits) for w in value.weights],
                             "biases": [encode(b, digits) for b in value.biases]}}
+    if isinstance(value, SeededRng):
+        return {"rng": value.seed}
     if isinstance(value, Given):
         return {"given": value.family, "c": [_round(c, digits) for c in value.coefficients]}
     if value is None or isinstance(value, (bool, int, str)):
@@ -115,6 +125,8 @@ def decode(obj):
             return tuple(decode(v) for v in obj["tuple"])
         if "dict" in obj:
             return {decode(k): decode(v) for k, v in obj["dict"]}
+        if "rng" in obj:
+            return SeededRng(obj["rng"])
         if "given" in obj:
             return Given(obj["given"], obj["c"])
         if "network" in obj:
@@ -172,6 +184,8 @@ def type_problem(got, expected):
     if type(expected).__name__ == "Network":
         if type(got).__name__ != "Network":
             return f"should return a network; it returned {short(got)}"
+        if list(got.sizes) != list(expected.sizes):
+            return f"should be a network of sizes {list(expected.sizes)}; it has sizes {list(got.sizes)}"
     return None
 
 
@@ -231,6 +245,29 @@ def short(value, width=70):
             text = f"<{type(value).__name__}>"
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def digits_accuracy(got, args, ref=None):
+    """Judge of a trained digits network (``args[0]``: the split's seed): None when its accuracy on
+    that split's test set reaches 0.9, else what it reached. Accuracy is not what the question asks."""
+    if type(got).__name__ != "Network" or list(got.sizes)[::len(got.sizes) - 1] != [64, 10]:
+        return f"should return a network with 64 inputs and 10 outputs; it returned {short(got)}"
+    import nnlib
+
+    split = nnlib.load_digits(test_fraction=0.2, seed=int(args[0]))
+    accuracy = float(np.mean(np.argmax(got.forward(split.X_test), axis=1) == np.argmax(split.Y_test, axis=1)))
+    return None if accuracy >= 0.9 else f"test accuracy {accuracy:.3f}, below 0.9"
+
+
+JUDGES = {"digits_accuracy": digits_accuracy}
+
+
+def call_answer(functions, args, call):
+    """Call each function a question names (``relu+relu_prime``) on its own copy of the arguments
+    with ``call(name, args)``; one value, or a tuple of values for several."""
+    names = functions.split("+")
+    values = [call(name, args if i == 0 else decode(encode(args))) for i, name in enumerate(names)]
+    return values[0] if len(values) == 1 else tuple(values)
 
 
 def last_line(exc):

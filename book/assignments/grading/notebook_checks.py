@@ -93,25 +93,32 @@ class Checks:
             match = matching_misconception(got, self._wrong(pub, entry))
             return [f"{question}: you predicted {short(got)}; the answer for your variant is {short(expected)}."] + \
                 ([f"  {match[1]}"] if match else []) + [f"  why: {entry['explain']}"]
-        function = self.ns.get(pub["function"])
-        if not callable(function):
+        names = pub["function"].split("+")
+        if not all(callable(self.ns.get(name)) for name in names):
             return feedback(question, "missing", hint)
         args = decode(entry["args"])
         before = decode(entry["args"])
-        try:
+        firsts = []
+
+        def call(name, a):
+            firsts.append(a)
             if pub["implement"]:
-                value, trips = guarded_call(function, args, {}, namespace=self.ns, allowed=pub["allowed"])
-            else:
-                value, trips = function(*args), []
+                value, trips = guarded_call(self.ns[name], a, {}, namespace=self.ns, allowed=pub["allowed"])
+                if trips:
+                    raise ShortcutUsed(trips[0])
+                return value
+            return self.ns[name](*a)
+
+        try:
+            value = call_answer(pub["function"], args, call)
         except Exception as e:  # the student's function raised: its last line and a hint
-            trips = getattr(e, "tripwire", [])
+            trips = getattr(e, "tripwire", []) or ([str(e)] if isinstance(e, ShortcutUsed) else [])
             if trips:
-                return feedback(question, "shortcut", hint, error=f"it calls {trips[0]}")
+                return feedback(question, "shortcut", hint, error=f"it calls {trips[0].split(' is a ')[0]}")
             return feedback(question, "raised", hint, error=last_line(e))
-        if trips:
-            return feedback(question, "shortcut", hint, error=f"it calls {trips[0]}")
-        got = args[0] if pub["result"] == "arg0" else value
-        if pub["result"] == "arg0" and same(got, before[0], rtol=0, atol=0):
+        mode = pub["result"]
+        got = firsts[0][0] if mode == "arg0" else (value, firsts[0][0]) if mode == "value+arg0" else value
+        if mode == "arg0" and same(got, before[0], rtol=0, atol=0):
             return feedback(question, "missing", hint)
         if pub["judge"]:
             problem = JUDGES[pub["judge"]](got, args)

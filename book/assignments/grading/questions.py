@@ -23,6 +23,7 @@ The file is run with these names defined (no import needed): ``Function``, ``Pre
 """
 import copy
 import dataclasses
+import json
 import pathlib
 from typing import Callable
 
@@ -69,7 +70,8 @@ class Predict:
 
 def load(spec_path):
     """The QUESTIONS of one question file, in order, as {name: question}."""
-    namespace = {"Function": Function, "Predict": Predict, "Given": checks.Given, "np": np,
+    namespace = {"Function": Function, "Predict": Predict, "Given": checks.Given, "SeededRng": checks.SeededRng,
+                 "digits_accuracy": checks.digits_accuracy, "np": np,
                  "__name__": "assignment_questions"}
     source = pathlib.Path(spec_path).read_text()
     exec(compile(source, str(spec_path), "exec"), namespace)
@@ -108,11 +110,38 @@ def fresh(arguments):
     return copy.deepcopy(arguments)
 
 
+def result_of(mode, value, args):
+    """The answer a question grades: the return value, the first argument as the call left it (an
+    update in place), or both."""
+    if mode == "arg0":
+        return args[0]
+    if mode == "value+arg0":
+        return (value, args[0])
+    return value
+
+
+_memo = {}
+
+
+def _key(question, ref, arguments):
+    try:
+        return (id(ref), question.name, json.dumps(checks.encode(list(arguments)), sort_keys=True))
+    except TypeError:
+        return None
+
+
 def expected_value(question, ref, arguments):
-    """The reference solution's answer on a fresh copy of ``arguments``."""
+    """The reference solution's answer on a fresh copy of ``arguments`` (remembered for the same
+    arguments: a class shares variants, and a training run is worth computing once)."""
+    key = _key(question, ref, arguments)
+    if key is not None and key in _memo:
+        return copy.deepcopy(_memo[key])
     args = fresh(arguments)
-    value = ref[question.reference or question.function](*args)
-    return args[0] if question.result == "arg0" else value
+    value = checks.call_answer(question.reference or question.function, args, lambda name, a: ref[name](*a))
+    value = result_of(question.result, value, args)
+    if key is not None:
+        _memo[key] = copy.deepcopy(value)
+    return value
 
 
 def wrong_values(question, ref, arguments):
@@ -122,15 +151,16 @@ def wrong_values(question, ref, arguments):
         try:
             args = fresh(arguments)
             value = function(ref, *args)
-            if question.kind == "function" and question.result == "arg0":
-                value = args[0]
+            if question.kind == "function":
+                value = result_of(question.result, value, args)
             out.append((label, message, value))
         except Exception:
             continue
     return out
 
 
-DIGITS = 6  # significant digits of the numbers a notebook carries (inputs are rounded first)
+DIGITS = 6  # significant digits of the inputs a notebook carries (rounded before anything is computed)
+EXPECTED_DIGITS = 12  # and of the expected values computed from them
 
 
 def visible_rounded(question, variant):
@@ -145,16 +175,17 @@ def variant_data(questions, ref, variant):
         if q.kind == "predict":
             scenario = visible_rounded(q, variant)
             data[q.name] = {"scenario": checks.encode(scenario, DIGITS),
-                            "expected": checks.encode(q.answer(scenario), DIGITS),
+                            "expected": checks.encode(q.answer(scenario), EXPECTED_DIGITS),
                             "explain": q.explain(scenario),
-                            "wrong": [[label, checks.encode(f(scenario), DIGITS)]
+                            "wrong": [[label, checks.encode(f(scenario), EXPECTED_DIGITS)]
                                       for label, (f, _) in q.wrong.items()]}
             continue
         args = visible_rounded(q, variant)
         entry = {"args": checks.encode(list(args), DIGITS)}
         if q.judge is None:
-            entry["expected"] = checks.encode(expected_value(q, ref, args), DIGITS)
-            entry["wrong"] = [[label, checks.encode(value, DIGITS)] for label, _, value in wrong_values(q, ref, args)]
+            entry["expected"] = checks.encode(expected_value(q, ref, args), EXPECTED_DIGITS)
+            entry["wrong"] = [[label, checks.encode(value, EXPECTED_DIGITS)]
+                              for label, _, value in wrong_values(q, ref, args)]
         data[q.name] = entry
     return data
 

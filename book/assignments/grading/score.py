@@ -168,24 +168,31 @@ def score_variant(question, session, ref, variant, hidden_seed, sources):
         return lost("wrong", f"predicted {checks.short(got, 30)}, the answer is {checks.short(expected, 30)}",
                     *(match or (None, "")))
 
-    found = session.names({question.function})
-    if found.get(question.function) != "callable":
+    names = question.function.split("+")
+    found = session.names(set(names))
+    if any(found.get(name) != "callable" for name in names):
         return lost("missing", "not answered")
     if question.implement and not question.allowed:
-        name = shortcut_in_source(sources, question.function)
-        if name:
-            return lost("shortcut", f"shortcut: {question.function} uses {name} (a ready-made implementation)")
+        for name in names:
+            used = shortcut_in_source(sources, name)
+            if used:
+                return lost("shortcut", f"shortcut: {name} uses {used} (a ready-made implementation)")
     guard = {"allowed": list(question.allowed)} if question.implement else None
     for visible, arguments in questions.cases(question, variant, hidden_seed):
         where = "the visible check" if visible else "a hidden check"
+        values, first_after = [], None
         try:
-            value, after = session.call_plain(question.function, questions.fresh(arguments), {}, guard=guard)
+            for name in names:
+                value, after = session.call_plain(name, questions.fresh(arguments), {}, guard=guard)
+                values.append(value)
+                first_after = first_after if first_after is not None else after
         except CallFailed as e:
             text = str(e)
             if text.startswith("shortcut:"):
                 return lost("shortcut", text)
             return lost("raised", f"{where}: {text.split(' raised ', 1)[-1]}"[:200])
-        got = after[0] if question.result == "arg0" else value
+        value = values[0] if len(values) == 1 else tuple(values)
+        got = questions.result_of(question.result, value, first_after)
         if question.judge is not None:
             problem = question.judge(got, arguments, ref)
             if problem:
@@ -193,7 +200,7 @@ def score_variant(question, session, ref, variant, hidden_seed, sources):
             continue
         expected = questions.expected_value(question, ref, arguments)
         if question.result == "arg0" and checks.same(got, arguments[0], rtol=0, atol=0) and \
-                not checks.same(expected, arguments[0], rtol=0, atol=0):
+                not checks.same(expected, arguments[0], rtol=0, atol=0):  # an update that changed nothing
             return lost("missing", "not answered (the argument did not change)")
         problem = checks.type_problem(got, expected)
         if problem == "not answered yet":

@@ -12,9 +12,10 @@ cell carries this file's source). Arming
   code cannot be swapped) in those modules and wherever the student's namespace holds them;
 * blocks importing a banned module that is not loaded yet.
 
-A call that comes from inside a banned library (nnlib's ``Network.backprop`` calling its own
-activation, when a question allows ``backprop``) runs normally: a call trips only when its caller is
-not one of the libraries' own functions. A trip is recorded even when the student's code catches the
+A call made on behalf of an allowed call (nnlib's ``Network.backprop`` calling its own activation,
+``nnlib.load_digits`` importing scikit-learn's data, when a question allows them) runs normally: a
+call trips when, walking up the stack, the student's code comes before any of the libraries' own
+functions. A trip is recorded even when the student's code catches the
 exception it raises, and the check scores 0 with the name of what was called.
 
 Limits: a compiled callable held somewhere other than a banned module or the student's namespace
@@ -28,7 +29,7 @@ import types
 BANNED = ("nnlib", "sklearn", "scipy", "torch", "tensorflow", "keras", "jax")
 
 _state = {"armed": False, "trips": [], "swapped": [], "replaced": [], "finder": None, "inside": set(),
-          "cache": None}
+          "cache": None, "namespace": None}
 
 
 class ShortcutUsed(Exception):
@@ -100,18 +101,35 @@ _shadows = []
 
 def _enter(index, args, kwargs):
     name, shadow = _shadows[index]
-    caller = sys._getframe(2)
-    if _state["armed"] and id(caller.f_code) not in _state["inside"] and name not in _state["allowed"]:
+    if _state["armed"] and not _allowed(name) and _from_student(sys._getframe(2)):
         _state["trips"].append(name)
         raise ShortcutUsed(f"{name} is a ready-made implementation; this question asks you to write it")
     return shadow(*args, **kwargs)
+
+
+def _allowed(name):
+    """``allowed`` holds qualified names, or prefixes ending in ``*`` (``nnlib.network.Network.*``)."""
+    return name in _state["allowed"] or any(a.endswith("*") and name.startswith(a[:-1]) for a in _state["allowed"])
+
+
+def _from_student(frame):
+    """Whether a call comes from the student's code: walking up from the caller, a frame of the
+    student's namespace comes before any frame of a banned library's own functions (which run on
+    behalf of an allowed call, and may import and call what they need)."""
+    while frame is not None:
+        if frame.f_globals is _state["namespace"]:
+            return True
+        if id(frame.f_code) in _state["inside"]:
+            return False
+        frame = frame.f_back
+    return True
 
 
 class _Blocker:
     """A meta path finder that refuses banned modules while armed."""
 
     def find_spec(self, name, path=None, target=None):
-        if _state["armed"] and _banned(name, _state["banned"]):
+        if _state["armed"] and _banned(name, _state["banned"]) and _from_student(sys._getframe(1)):
             _state["trips"].append(f"import {name}")
             raise ImportError(f"importing {name} is not allowed in this answer")
         return None
@@ -140,7 +158,7 @@ def arm(namespace=None, banned=BANNED, allowed=()):
                 continue
         _state["cache"] = (key, prepared, inside)
     _, prepared, inside = _state["cache"]
-    _state.update(armed=True, trips=[], inside=inside, banned=banned, allowed=set(allowed))
+    _state.update(armed=True, trips=[], inside=inside, banned=banned, allowed=set(allowed), namespace=namespace)
     swapped = []
     for f, original, trip in prepared:
         f.__globals__["__nnbook_tripwire__"] = _enter
@@ -159,7 +177,7 @@ def arm(namespace=None, banned=BANNED, allowed=()):
             if not _is_compiled(value, attr, banned):
                 continue
             qual = f"{module_name}.{attr}"
-            if qual in _state["allowed"]:
+            if _allowed(qual):
                 continue
             compiled.setdefault(id(value), (qual, value))
             replaced.append((module.__dict__, attr, value))
@@ -185,8 +203,7 @@ def _is_compiled(value, attr, banned):
 
 def _compiled_trip(name, value):
     def trip(*args, **kwargs):
-        caller = sys._getframe(1)
-        if _state["armed"] and id(caller.f_code) not in _state["inside"]:
+        if _state["armed"] and _from_student(sys._getframe(1)):
             _state["trips"].append(name)
             raise ShortcutUsed(f"{name} is a ready-made implementation; this question asks you to write it")
         return value(*args, **kwargs)
