@@ -256,7 +256,11 @@ def solved(name, student, student_id="ada"):
     ``student_id`` is typed in and each prediction is the right one for that student's variant."""
     import nbformat
 
-    nb = nbformat.read(str(student), as_version=4)
+    return solve(name, nbformat.read(str(student), as_version=4), student_id)
+
+
+def solve(name, nb, student_id="ada"):
+    """``solved`` on a notebook already read (changed in place and returned)."""
     answers = iter(solution_sources(name))
     predictions = {}
     if has_questions(name):

@@ -164,6 +164,8 @@ def type_problem(got, expected):
             return f"should return a tuple of {len(expected)} values; it returned {short(got)}"
         for i, (g, e) in enumerate(zip(got, expected)):
             problem = type_problem(g, e)
+            if problem == "not answered yet":
+                return problem
             if problem:
                 return f"item {i} of the tuple {problem}"
         return None

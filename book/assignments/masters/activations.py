@@ -31,7 +31,7 @@ QUESTIONS = [
     Function(
         "q1", "sigmoid", 2, _z,
         fixed=[(np.array([-30.0, -8.0, 0.0, 8.0, 30.0]),)],
-        hint="the sigmoid squashes any z into (0, 1), with sigma(0) = 1/2, and works on a whole array at once "
+        hint="the sigmoid squashes any z into (0, 1), is exactly one half at 0, and works on a whole array at once "
              "(Activation functions, 'The sigmoid').",
         wrong={"sign": (lambda ref, z: 1 / (1 + np.exp(z)),
                         "your sigmoid is mirrored: it uses e^z where the formula has e^(-z): Activation functions, "
@@ -65,8 +65,8 @@ QUESTIONS = [
                                 "functions, 'Why a nonlinearity at all?'")}),
     Function(
         "q5", "layer_jacobian", 4, _jacobian_args,
-        hint="a = sigma(W x + b): by the chain rule, moving input k moves a_j through z_j, so each row of W is "
-             "scaled by that neuron's slope sigma'(z_j) (Activation functions, 'Its derivative'; Notation, "
+        hint="by the chain rule, moving input k moves output j through that neuron's weighted input z_j, so "
+             "each neuron's weights get scaled by that neuron's own slope (Activation functions, 'Its derivative'; Notation, "
              "'The chain rule').",
         wrong={"no sigma'": (lambda ref, W, b, x: (_sig(W @ x + b), W.copy()),
                              "your Jacobian is W alone: it leaves out the slope sigma'(z) of each neuron: Activation "

@@ -90,8 +90,8 @@ QUESTIONS = [
                                   "your path has one step fewer than asked: Cost, 'Gradient descent'")}),
     Function(
         "q5", "fit_line", 4, _line,
-        hint="write the mean cost of the line a = w x + b over the points, differentiate it with respect to w and "
-             "to b by hand, and take n_steps steps of gradient descent from w = b = 0 (Cost, 'The cost as a "
+        hint="write the mean cost of the line over the points, differentiate it with respect to w and to b by "
+             "hand, and take the steps of gradient descent from a line with zero slope and zero intercept (Cost, 'The cost as a "
              "function of the parameters' and 'Gradient descent').",
         wrong={"sum for mean": (lambda ref, x, y, eta, n: _fit(x, y, eta, n, scale=len(x)),
                                 "your gradient sums over the points where the mean belongs, so each step is n times "
