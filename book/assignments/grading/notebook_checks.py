@@ -121,6 +121,8 @@ class Checks:
         if mode == "arg0" and same(got, before[0], rtol=0, atol=0):
             return feedback(question, "missing", hint)
         if pub["judge"]:
+            if got is None or got is Ellipsis:
+                return feedback(question, "missing", hint)
             problem = JUDGES[pub["judge"]](got, args)
             if problem is None:
                 return [f"{question}: passed."]

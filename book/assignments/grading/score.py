@@ -194,6 +194,8 @@ def score_variant(question, session, ref, variant, hidden_seed, sources):
         value = values[0] if len(values) == 1 else tuple(values)
         got = questions.result_of(question.result, value, first_after)
         if question.judge is not None:
+            if got is None or getattr(got, "type_name", "") == "ellipsis":
+                return lost("missing", "not answered")
             problem = question.judge(got, arguments, ref)
             if problem:
                 return lost("wrong", f"{where}: {problem}")
