@@ -9,7 +9,7 @@ LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        test-grading test-cpus bench bench-lighthouse assignments grade browser vendor clean release test-hub \
+        test-grading test-assignments-slow test-cpus bench bench-lighthouse assignments grade browser vendor clean release test-hub \
         lite test-lite bench-lite
 
 help:
@@ -164,12 +164,18 @@ $(ASSIGNMENTS_BUILT): $(STAMP) $(wildcard book/assignments/masters/*.ipynb) book
 	@touch $@
 
 grade: $(ASSIGNMENTS_BUILT)
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300]"; exit 2; }
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300] [ROSTER=ids.csv]"; exit 2; }
 	$(BIN)/python book/assignments/grade.py "$(SUBMISSIONS)" --timeout $(TIMEOUT) \
-		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES))
+		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES)) $(if $(ROSTER),--roster $(ROSTER))
 
 test-assignments: $(STAMP)
-	$(BIN)/python -m pytest tests/assignments -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/assignments --ignore=tests/assignments/test_class_report.py -p no:cacheprovider \
+		$(PYTEST_ARGS)
+
+# A class of 30 submissions with planted misconceptions and its report in Chromium (about 1 to 2 min):
+# CI only (.ci/run), not part of make test.
+test-assignments-slow: $(STAMP) browser
+	$(BIN)/python -m pytest tests/assignments/test_class_report.py -p no:cacheprovider $(PYTEST_ARGS)
 
 # Teaching with a JupyterHub (README): the student release, and the end-to-end hub test.
 # `make release` writes _build/release (chapters, appendices, student notebooks, the student

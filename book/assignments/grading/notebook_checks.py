@@ -132,8 +132,9 @@ class Checks:
         problem = type_problem(got, expected)
         if problem == "not answered yet":
             return feedback(question, "missing", hint)
-        if problem:
-            return feedback(question, "type", hint, error=problem)
+        if problem:  # a wrong shape may still be a known mistake (a transposed matrix)
+            match = matching_misconception(got, self._wrong(pub, entry))
+            return feedback(question, "type", hint, error=problem, misconception=match[1] if match else None)
         if same(got, expected):
             return [f"{question}: passed."]
         match = matching_misconception(got, self._wrong(pub, entry))

@@ -207,8 +207,9 @@ def score_variant(question, session, ref, variant, hidden_seed, sources):
         problem = checks.type_problem(got, expected)
         if problem == "not answered yet":
             return lost("missing", "not answered")
-        if problem:
-            return lost("type", f"{where}: {problem}")
+        if problem:  # a wrong shape may still be a known mistake (a transposed matrix)
+            match = checks.matching_misconception(got, questions.wrong_values(question, ref, arguments))
+            return lost("type", f"{where}: {problem}", *(match or (None, "")))
         if not checks.same(got, expected):
             match = checks.matching_misconception(got, questions.wrong_values(question, ref, arguments))
             return lost("wrong", f"{where}: returned {checks.short(got, 40)}, expected {checks.short(expected, 40)}",
