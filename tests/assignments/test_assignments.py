@@ -93,6 +93,21 @@ def test_every_assignment_has_warm_ups_an_assemble_it_task_and_a_predict_and_exp
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_the_assignment_page_lists_the_questions_the_notebook_asks(name):
+    """The book's assignment page says what the notebook asks: one line per question, its title as
+    the master's prompt begins, its points."""
+    page = (build.HERE / f"{name}.md").read_text()
+    listed = re.findall(r"^\d+\. \*\*(.+?)\*\* \((\d+) points?\)", page, re.M)
+    prompts = [c.source for c in master(name).cells if c.cell_type == "markdown" and c.source.startswith("**")
+               and not c.source.startswith("**Your variant")]
+    points = list(master_questions(master(name)).values())
+    assert len(listed) == len(points) == len(prompts), (listed, len(prompts))
+    for (title, p), prompt, q_points in zip(listed, prompts, points):
+        assert prompt.startswith(f"**{title}"), (title, prompt[:60])
+        assert float(p) == q_points, (title, p, q_points)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_hints_name_the_idea_and_the_section_never_the_code(name):
     """Old masters: "Hint: ... return np.array(path)", "np.outer(delta, a_prev)", "1 / (1 + np.exp(-z))"."""
     for q in question_file(name).values():
