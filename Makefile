@@ -28,8 +28,9 @@ help:
 	@echo "make test-grading  adversarial submissions and sandbox checks (part of make test)"
 	@echo "make clean        remove _build (keeps .venv)"
 
-# The virtual environment is rebuilt whenever requirements.txt or pyproject.toml changes.
-$(STAMP): requirements.txt pyproject.toml
+# The virtual environment is rebuilt whenever requirements.txt or a pyproject.toml changes (nnlib's at
+# the root, and those of the two tool packages booksite/ and classroom/, installed editable).
+$(STAMP): requirements.txt pyproject.toml booksite/pyproject.toml classroom/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -40,21 +41,22 @@ book: $(STAMP) vendor
 	@$(MAKE) --no-print-directory lite
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
 
-# The in-browser edition (book/lite/build.py): JupyterLite with the Pyodide kernel, nnlib and every
-# wheel it needs, served from _build/html/lite. Its toolchain has its own pins (book/lite/
+# The in-browser edition (booksite/lite/build.py): JupyterLite with the Pyodide kernel, nnlib and
+# every wheel it needs, served from _build/html/lite. Its toolchain has its own pins (booksite/lite/
 # requirements.txt) and venv; every compiled file is checked against Pyodide's official lock file.
+# That venv does not install booksite: `python -m` run from here finds it in the checkout.
 # Rebuilt only when its inputs change; the pages link to it ("Run in your browser").
 LITE_VENV  := _build/lite-venv
 LITE_STAMP := _build/html/lite/.built
-LITE_INPUTS := $(wildcard book/lite/*) $(wildcard book/*.ipynb) $(wildcard book/assignments/student/*.ipynb) \
+LITE_INPUTS := $(wildcard booksite/lite/*.py booksite/lite/*.json booksite/lite/*.txt) $(wildcard book/*.ipynb) $(wildcard book/assignments/student/*.ipynb) \
 	$(wildcard book/images/*) $(shell find nnlib -name '*.py') pyproject.toml
-$(LITE_VENV)/.installed: book/lite/requirements.txt
+$(LITE_VENV)/.installed: booksite/lite/requirements.txt
 	@test -x $(LITE_VENV)/bin/python || $(PYTHON) -m venv $(LITE_VENV)
 	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(LITE_VENV)/bin/python -m pip install --quiet -r book/lite/requirements.txt
+	$(LITE_VENV)/bin/python -m pip install --quiet -r booksite/lite/requirements.txt
 	@touch $@
 $(LITE_STAMP): $(LITE_VENV)/.installed $(LITE_INPUTS)
-	$(LITE_VENV)/bin/python book/lite/build.py --out _build/html/lite
+	$(LITE_VENV)/bin/python -m booksite.lite.build --out _build/html/lite
 	@touch $@
 lite: $(LITE_STAMP)
 
@@ -132,9 +134,9 @@ test-lite: $(STAMP) browser lite
 
 # Pinned npm packages (mathjax-full 3.2.2, which typesets the maths at build time; mathjax 3.2.2,
 # whose fonts the site serves; axe-core 4.11.0 for the tests), fetched once from the npm registry
-# into _build/vendor (~75 MB); skipped when present. See book/_ext/vendor.sh.
+# into _build/vendor (~75 MB); skipped when present. See booksite/vendor.sh.
 vendor:
-	@sh book/_ext/vendor.sh _build/vendor
+	@sh booksite/vendor.sh _build/vendor
 
 # Lighthouse 12.8.2 (npm; runs on Node 20) for `make bench`, into _build/vendor/lighthouse.
 $(LIGHTHOUSE):
@@ -148,8 +150,9 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core; \
 		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
-# Assignments (book/assignments): student notebooks + autograder zips from the masters, and grading.
-# `make grade` runs each submission in a sandbox of its own (root + unshare; see README) and says so
+# Assignments (sources in book/assignments, tools in classroom/): student notebooks + autograder zips
+# from the masters, and grading.
+# `make grade` runs each submission in a sandbox of its own (root + unshare; see docs/teaching.md) and says so
 # before it starts when it cannot; TIMEOUT is per cell and per call of a student's function.
 SUBMISSIONS ?=
 ASSIGNMENT ?=
@@ -159,13 +162,13 @@ ASSIGNMENTS_BUILT := _build/assignments/.built
 assignments: $(ASSIGNMENTS_BUILT)
 
 # Rebuilt whenever a master or the build script changes, so `make grade` never uses stale tests.
-$(ASSIGNMENTS_BUILT): $(STAMP) $(wildcard book/assignments/masters/*.ipynb) book/assignments/build.py pyproject.toml
-	$(BIN)/python book/assignments/build.py --out _build/assignments
+$(ASSIGNMENTS_BUILT): $(STAMP) $(wildcard book/assignments/masters/*.ipynb) classroom/build.py pyproject.toml
+	$(BIN)/python -m classroom.build --out _build/assignments
 	@touch $@
 
 grade: $(ASSIGNMENTS_BUILT)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300] [ROSTER=ids.csv]"; exit 2; }
-	$(BIN)/python book/assignments/grade.py "$(SUBMISSIONS)" --timeout $(TIMEOUT) \
+	$(BIN)/python -m classroom.grade "$(SUBMISSIONS)" --timeout $(TIMEOUT) \
 		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES)) $(if $(ROSTER),--roster $(ROSTER))
 
 test-assignments: $(STAMP)
@@ -177,13 +180,13 @@ test-assignments: $(STAMP)
 test-assignments-slow: $(STAMP) browser
 	$(BIN)/python -m pytest tests/assignments/test_class_report.py -p no:cacheprovider $(PYTEST_ARGS)
 
-# Teaching with a JupyterHub (README): the student release, and the end-to-end hub test.
+# Teaching with a JupyterHub (docs/teaching.md): the student release, and the end-to-end hub test.
 # `make release` writes _build/release (chapters, appendices, student notebooks, the student
 # environment; no masters, hidden tests or autograder zips) and commits it as the next commit of the
 # branch named by repository.student_release in _config.yml. RELEASE_ARGS, e.g. --no-commit.
 RELEASE_ARGS ?=
 release: $(STAMP) assignments
-	$(BIN)/python book/release.py $(RELEASE_ARGS)
+	$(BIN)/python -m classroom.release $(RELEASE_ARGS)
 
 # The hub side lives in its own venv (tests/hub/requirements.txt) and npm folder (the proxy), never
 # in .venv. The test installs the student environment into that venv from the release itself.

@@ -7,7 +7,7 @@ Builds the assignment's student notebook and autograder (as `make assignments` d
 with the master's solutions, each with a student id of its own (so each is graded on its own variant,
 with its own right predictions), and grades the folder exactly as `make grade` does (a sandbox per
 submission, parallel across cores, the class report written too). With ``--old REV`` (e.g. ``10c283d``, the grader before issue 11)
-it also grades the same folder with that revision's ``book/assignments/grade.py`` (taken with
+it also grades the same folder with that revision's ``classroom/grade.py`` (taken with
 ``git show``; otter in one kernel per submission), in the same run, and prints both times and their
 ratio. The target: the new grader within 1.5x of the old one's time.
 """
@@ -16,21 +16,18 @@ import importlib.util
 import os
 import pathlib
 import subprocess
-import sys
 import tempfile
 import time
 
 import nbformat
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-import build  # noqa: E402
-import grade  # noqa: E402
+from classroom import build, grade
 
 
 def old_grader(rev, tmp):
-    """Import ``book/assignments/grade.py`` as it was at git revision ``rev``."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:book/assignments/grade.py"], check=True,
+    """Import ``classroom/grade.py`` as it was at git revision ``rev``."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:classroom/grade.py"], check=True,
                             capture_output=True, text=True).stdout
     path = pathlib.Path(tmp) / "old_grade.py"
     path.write_text(source)

@@ -28,7 +28,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 COMPRESS = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map", ".xml"}
@@ -98,8 +97,8 @@ def summarize(report: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    from test_book_pages import built_pages  # every content page of the build
-    from _support import BOOK_HTML, chromium_path
+    from booksite.browser import built_pages
+    from booksite.browser import BOOK_HTML, chromium_path
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lighthouse", default=str(ROOT / "_build/vendor/lighthouse/node_modules/.bin/lighthouse"))

@@ -28,9 +28,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from _support import BOOK_HTML, chromium_path, serve_directory  # noqa: E402
-import lite_driver  # noqa: E402
+from booksite.browser import BOOK_HTML, chromium_path, serve_directory
+from booksite.browser import lite as lite_driver
 
 LITE = BOOK_HTML / "lite"
 MB = 1024 * 1024

@@ -25,13 +25,11 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from _support import BOOK_HTML, CHROMIUM_ARGS, NetworkGuard, chromium_path, serve_directory  # noqa: E402
-from test_live_figures import OFF_GRID, move_off_grid_and_wait  # noqa: E402
+from booksite.browser import BOOK_HTML, CHROMIUM_ARGS, NetworkGuard, chromium_path, serve_directory
+from booksite.browser.figures import OFF_GRID, move_off_grid_and_wait
 
 TARGET_COLD, TARGET_REDRAW = 10.0, 0.300
 

@@ -24,8 +24,7 @@ LOW, HIGH = 1, 4
 
 def run(name, epochs):
     """Train with one contender for ``epochs`` epochs (the setting of bench_train.py)."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import bench_train
+    import bench_train  # beside this script, which Python puts first on the import path
     import nnlib
 
     bench_train.EPOCHS = epochs

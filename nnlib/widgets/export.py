@@ -29,7 +29,7 @@ from .controls import Choice, fmt, index_of
 
 # Static frames are reduced to a palette of this many colours (smaller files).
 STATIC_COLORS = 64
-# Where the built book serves the figure worker (book/_ext/live_figures.py copies it there).
+# Where the built book serves the figure worker (booksite/live_figures.py copies it there).
 WORKER_PATH = "_figures/worker.js"
 
 _counter = itertools.count(1)

@@ -7,15 +7,12 @@ import io
 import json
 import pathlib
 import re
-import sys
 
 import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-import build  # noqa: E402
-import grade  # noqa: E402
+from classroom import build, grade
 
 NAMES = build.NAMES
 
@@ -62,7 +59,7 @@ CHAPTER_TITLES = ("Neurons", "Activation functions", "Notation", "Cost", "Backpr
 
 
 def question_file(name):
-    from grading import questions
+    from classroom.grading import questions
 
     return questions.load(build.MASTERS / f"{name}.py")
 
@@ -150,7 +147,7 @@ def test_the_reference_solutions_pass_the_students_checks_for_two_students(name)
 
 
 def build_predictions(name, student):
-    from grading import checks, questions
+    from classroom.grading import checks, questions
 
     variant = checks.variant_of(name, student)
     return {q.variable: q.answer(questions.visible_rounded(q, variant))
@@ -200,7 +197,7 @@ def test_book_download_copy_equals_what_otter_assign_writes(name, built):
     fresh = nbformat.read(str(built[name][0]), as_version=4)
     committed = nbformat.read(str(build.BOOK_STUDENT / f"{name}.ipynb"), as_version=4)
     assert comparable(fresh) == comparable(committed), (
-        "book/assignments/student is stale: run `python book/assignments/build.py --sync-book`")
+        "book/assignments/student is stale: run `python -m classroom.build --sync-book`")
 
 
 def test_student_notebooks_run_and_report_unanswered_questions(built, tmp_path):

@@ -6,18 +6,12 @@ Slow (30 sandboxes, about a minute on two cores): run by `make test-assignments-
 """
 import collections
 import csv
-import pathlib
-import sys
 
 import nbformat
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-import build  # noqa: E402
-import grade  # noqa: E402
-from _support import launch_chromium, serve_directory  # noqa: E402
+from booksite.browser import launch_chromium, serve_directory
+from classroom import build, grade
 
 PLANTED = {  # misconception label -> (question, answer cell start, wrong source, how many students)
     "no sigma'": ("q2", "def output_delta(", "def output_delta(z_L, a_L, y):\n    return a_L - y", 9),
@@ -37,7 +31,7 @@ def report(tmp_path_factory):
     subs = tmp_path_factory.mktemp("class")
     plan = [label for label, (*_, n) in PLANTED.items() for _ in range(n)]
     plan += [None] * (30 - len(plan))
-    from grading import checks, questions
+    from classroom.grading import checks, questions
 
     q6 = questions.load(build.MASTERS / "backprop.py")["q6"]
     for i, label in enumerate(plan):

@@ -11,10 +11,8 @@ import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-sys.path.insert(0, str(ROOT / "tests" / "assignments"))
-import build  # noqa: E402
-from test_assignments import fill, master  # noqa: E402
+from classroom import build
+from test_assignments import fill, master
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Adversarial submissions for `make grade` (book/assignments/grade.py): issue 11, one test per defect.
+"""Adversarial submissions for `make grade` (classroom/grade.py): issue 11, one test per defect.
 
 Each submission is written the way a student (careless or dishonest) writes it. One folder of neurons
 submissions is graded once for the whole module (two workers), and each test reads its row; the
@@ -10,18 +10,14 @@ import os
 import pathlib
 import signal
 import subprocess
-import sys
 import time
 
 import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-sys.path.insert(0, str(ROOT / "tests" / "assignments"))
-import build  # noqa: E402
-import grade  # noqa: E402
-from test_assignments import fill, master  # noqa: E402
+from classroom import build, grade
+from test_assignments import fill, master
 
 NEURONS_POINTS = {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 1.0, "q5": 4.0, "q6": 2.0}
 DAEMON_MARK = "grading-test-daemon-7f3a"

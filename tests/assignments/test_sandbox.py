@@ -1,16 +1,14 @@
-"""What student code can reach from inside the grading sandbox (book/assignments/grading/sandbox.py).
+"""What student code can reach from inside the grading sandbox (classroom/grading/sandbox.py).
 
 One sandbox runs a cell that looks around; the grader reads back what it found as plain data.
 """
 import pathlib
-import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-from grading import sandbox, wire  # noqa: E402
-from grading.run import Session  # noqa: E402
+from classroom.grading import sandbox, wire
+from classroom.grading.run import Session
 
 ISOLATED, WHY = sandbox.probe()
 pytestmark = pytest.mark.skipif(not ISOLATED, reason=f"no sandbox on this machine: {WHY}")
@@ -89,7 +87,7 @@ def test_plain_data_refuses_objects():
 def test_a_test_can_pass_a_student_function_inside_a_lambda():
     """A test's lambda that calls one of the student's functions is sent into the sandbox and calls
     the student's own function there."""
-    from grading.score import Proxy
+    from classroom.grading.score import Proxy
 
     session = Session([(0, "def double(x):\n    return 2 * x\n\ndef apply(f, x):\n    return f(x)")], timeout=30)
     try:

@@ -6,18 +6,13 @@ sandbox, and each test reads its row. Every planted shortcut scored full marks o
 """
 import copy
 import csv
-import pathlib
-import sys
 
 import nbformat
 import numpy as np
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "assignments"))
-import build  # noqa: E402
-import grade  # noqa: E402
-from grading import checks, questions, tripwire  # noqa: E402
+from classroom import build, grade
+from classroom.grading import checks, questions, tripwire
 
 ASSIGNMENTS = ("activations", "cost", "backprop", "sgd")
 

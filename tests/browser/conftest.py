@@ -8,13 +8,10 @@
   for one test module; they skip (fail in CI) when the book is not built.
 """
 import socket
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _support import BOOK_HTML, launch_chromium, missing, serve_directory  # noqa: E402
+from booksite.browser import BOOK_HTML, launch_chromium, missing, serve_directory
 
 
 # One Playwright (sync API) may run at a time in a process, and several modules start their own

@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from _support import BOOK_HTML, ROOT, SCREENSHOTS, NetworkGuard, launch_chromium, missing, serve_directory
-
-HELPER_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
+from booksite.browser import (BOOK_HTML, ROOT, SCREENSHOTS, NetworkGuard, built_pages, launch_chromium, missing,
+                              serve_directory)
 
 
 def toc_pages() -> list[str]:
@@ -45,22 +44,6 @@ def toc_pages() -> list[str]:
     walk(toc.get("parts"))
     walk(toc.get("chapters"))
     return order
-
-
-def built_pages() -> list[str]:
-    """Every content page of the build (the toc's pages plus anything else Sphinx wrote)."""
-    if not BOOK_HTML.is_dir():
-        return []
-    pages = []
-    for path in sorted(BOOK_HTML.rglob("*.html")):
-        rel = path.relative_to(BOOK_HTML).as_posix()
-        # lite/ is the in-browser edition (JupyterLite's own pages; tests/browser/test_lite*.py)
-        if rel.split("/")[0] in ("_static", "_sources", "_images", "lite") or rel in HELPER_PAGES:
-            continue
-        if rel == "index.html" and "http-equiv=\"refresh\"" in path.read_text(errors="replace").lower():
-            continue  # the root redirect to the first page
-        pages.append(rel)
-    return pages
 
 
 PAGES = built_pages()

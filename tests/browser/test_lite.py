@@ -14,11 +14,9 @@ The full run over every chapter and student notebook is tests/browser/test_lite_
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 import subprocess
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -26,24 +24,14 @@ from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _support import BOOK_HTML, ROOT, NetworkGuard, chromium_path, missing  # noqa: E402
-import lite_driver  # noqa: E402
+from booksite.browser import BOOK_HTML, ROOT, NetworkGuard, chromium_path, missing
+from booksite.browser import lite as lite_driver
+from booksite.lite import build
 
 LITE = BOOK_HTML / "lite"
 PYODIDE_DIR = LITE / "static" / "pyodide"
 CACHE = ROOT / "_build" / "lite-cache"
 LITE_PYTHON = ROOT / "_build" / "lite-venv" / "bin" / "python"
-
-
-def _load_build():
-    spec = importlib.util.spec_from_file_location("lite_build", ROOT / "book" / "lite" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_build()
 
 
 def _sha256(path: Path) -> str:
@@ -77,7 +65,7 @@ def test_site_serves_the_official_runtime_and_compiled_files(lite_site, official
     assert lock["info"]["version"] == build.PYODIDE_VERSION
     # Every file but the pinned PyPI wheels (kernel-wheels.txt) and nnlib's is Pyodide's own.
     from_pypi = {build.normalize(line.split("==")[0])
-                 for line in (ROOT / "book" / "lite" / "kernel-wheels.txt").read_text().splitlines()
+                 for line in (ROOT / "booksite" / "lite" / "kernel-wheels.txt").read_text().splitlines()
                  if line and not line.startswith("#")}
     compiled = 0
     for name, entry in lock["packages"].items():
@@ -159,9 +147,9 @@ def test_the_build_fails_on_a_tampered_compiled_file(official_lock, tmp_path):
     victim = official["packages"]["scipy"]["file_name"]
     out = tmp_path / "site"
     result = subprocess.run(
-        [str(LITE_PYTHON), str(ROOT / "book" / "lite" / "build.py"), "--out", str(out),
+        [str(LITE_PYTHON), "-m", "booksite.lite.build", "--out", str(out),
          "--cache", str(CACHE), "--compiled-wheel", str(_tampered_carrier(tmp_path, victim))],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "refused" in result.stderr and victim in result.stderr
     assert not out.exists()

@@ -9,15 +9,12 @@ in test_lite.py.
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import lite_driver  # noqa: E402
+from booksite.browser import lite as lite_driver
 from test_lite import build, lite_browser, lite_site  # noqa: E402,F401  (fixtures)
-from _support import BOOK_HTML  # noqa: E402
+from booksite.browser import BOOK_HTML
 
 pytestmark = pytest.mark.skipif(os.environ.get("LITE_FULL") != "1",
                                 reason="the full JupyterLite run is `make test-lite` (LITE_FULL=1)")

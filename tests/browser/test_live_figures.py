@@ -24,28 +24,17 @@ from __future__ import annotations
 import base64
 import io
 import os
-import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _support import BOOK_HTML, NetworkGuard  # noqa: E402
-
-from nnlib import widgets  # noqa: E402
-from nnlib.widgets.registry import live_png  # noqa: E402
+from booksite.browser import BOOK_HTML, NetworkGuard
+from booksite.browser.figures import OFF_GRID, move_off_grid_and_wait
+from nnlib import widgets
+from nnlib.widgets.registry import live_png
 
 MEAN_TOLERANCE = 10.0
-LIVE_TIMEOUT_MS = 120_000  # a loaded 2-core machine; the benchmark reports the real times
 
-# (figure, a control, a value off its grid) for the full run; the neurons one runs in make test.
-OFF_GRID = [("neuron_playground", "w2", "0.3"), ("activation_explorer", "z", "2.2"),
-            ("forward_pass_explorer", "w11", "0.7"), ("cost_landscape", "w", "0.2"),
-            ("descent_path", "n_steps", "45"), ("backprop_stepper", "x1", "-0.3"),
-            ("sgd_vs_full_batch", "batch_size", "9"), ("training_playground", "hidden", "5"),
-            ("digits_training", "hidden", "20")]
 
 
 def blocks(png: bytes, k: int = 8) -> np.ndarray:
@@ -70,26 +59,6 @@ def current_values(page, root_selector: str) -> dict:
           const name = el.getAttribute('data-control');
           out[name] = el.tagName === 'SELECT' ? JSON.parse(el.getAttribute('data-options'))[+el.value] : +el.value; });
         return out; }""", root_selector)
-
-
-def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -> dict:
-    """Move one control to ``value`` (off the grid); return the statuses seen and the time taken."""
-    root = page.locator(root_selector)
-    statuses = []
-    t0 = time.monotonic()
-    root.locator(f"[data-control={control}]").fill(value)
-    deadline = t0 + LIVE_TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        text = root.locator(".nnlib-status").text_content()
-        if not statuses or statuses[-1] != text:
-            statuses.append(text)
-        if root.get_attribute("data-key") == "live" and root.get_attribute("aria-busy") is None:
-            break
-        if "Could not" in text or "only the precomputed" in text.lower():
-            break
-        time.sleep(0.05)
-    return {"statuses": statuses, "seconds": time.monotonic() - t0,
-            "key": root.get_attribute("data-key"), "status": root.locator(".nnlib-status").text_content()}
 
 
 def check_frame(page, root_selector: str, figure: str, before_values: dict) -> tuple[float, float, float]:

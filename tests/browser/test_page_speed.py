@@ -2,12 +2,12 @@
 benchmarks/bench_lighthouse.py): one render-blocking stylesheet, no script that runs MathJax or
 lays out the whole page at load, and the same look as the nine stylesheets it replaces.
 
-* every page links one stylesheet, the bundle that book/_ext/page_styles.py writes, and no script
+* every page links one stylesheet, the bundle that booksite/page_styles.py writes, and no script
   in its head blocks the first paint;
 * no page loads MathJax (the maths is typeset at build time; a page without formulas loaded it
   anyway), and only the search page loads the search index;
 * the theme's script in the build has no load-time pass over every code block
-  (book/_ext/page_weight.py); a box that scrolls gets its tab stop when it comes into view;
+  (booksite/page_weight.py); a box that scrolls gets its tab stop when it comes into view;
 * the bundle changes nothing a reader sees: every element's computed style is the same as with
   the original stylesheets (listed in the bundle's first comment), at 390 px and at 1280 px,
   with the sidebar closed and open.
@@ -18,16 +18,14 @@ Run: `make test-browser`, or on an existing build `.venv/bin/python -m pytest te
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 
-from _support import BOOK_HTML, ROOT, NetworkGuard
+from booksite.browser import BOOK_HTML, NetworkGuard
 from test_book_pages import PAGES, read
 
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-import page_styles  # noqa: E402
-import page_weight  # noqa: E402
+from booksite import page_styles
+from booksite import page_weight
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

@@ -18,7 +18,7 @@ import re
 
 import pytest
 
-from _support import BOOK_HTML, VENDOR, NetworkGuard, launch_chromium, missing, serve_directory
+from booksite.browser import BOOK_HTML, VENDOR, NetworkGuard, launch_chromium, missing, serve_directory
 from test_book_pages import PAGES, read, toc_pages
 
 PHONE = {"width": 390, "height": 844}

@@ -100,7 +100,7 @@ def test_a_book_without_its_in_browser_python_says_so(chromium, tmp_path, serve)
     """A small build without lite/ (or a host that left it out): the control says why it cannot draw."""
     from nnlib.widgets.export import WORKER_PATH
 
-    worker = Path(__file__).resolve().parents[2] / "book" / "_ext" / "figure_worker.js"
+    worker = Path(__file__).resolve().parents[2] / "booksite" / "figure_worker.js"
     (tmp_path / WORKER_PATH).parent.mkdir(parents=True)
     shutil.copyfile(worker, tmp_path / WORKER_PATH)
     body = widgets.cost_landscape().to_html(element_id="fig")

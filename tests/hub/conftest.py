@@ -5,7 +5,7 @@
   shown) with another repository configuration, warnings as errors (links to the pages left out
   aside), and returns its _build/html.
 * ``secret_lines()``: the lines of the masters' solutions and hidden tests that students must not see,
-  found here independently of book/release.py.
+  found here independently of classroom/release.py.
 * Paths of the hub side that the Makefile installs: HUB_VENV (_build/hub/venv) and the
   configurable-http-proxy from npm (_build/hub/npm).
 """
@@ -22,9 +22,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-sys.path.insert(0, str(Path(__file__).parent))
-from _support import in_ci, launch_chromium, missing, serve_directory  # noqa: E402,F401
+from booksite.browser import in_ci, launch_chromium, missing, serve_directory
 
 HUB_VENV = Path(os.environ.get("HUB_VENV", ROOT / "_build" / "hub" / "venv"))
 CHP = Path(os.environ.get("HUB_PROXY", ROOT / "_build" / "hub" / "npm" / "node_modules" / ".bin"
@@ -177,8 +175,8 @@ def assignments_built():
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory, assignments_built):
-    """The student release written by book/release.py (folder only)."""
+    """The student release written by classroom/release.py (folder only)."""
     out = tmp_path_factory.mktemp("release") / "book"
-    subprocess.run([sys.executable, str(ROOT / "book" / "release.py"), "--out", str(out), "--no-commit"],
+    subprocess.run([sys.executable, "-m", "classroom.release", "--out", str(out), "--no-commit"],
                    check=True, capture_output=True, text=True)
     return out

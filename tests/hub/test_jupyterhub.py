@@ -3,7 +3,7 @@
 Everything runs on 127.0.0.1 and is stopped by the test:
 
 1. a git server (smart HTTP, tests/hub/git_server.py) holding a bare repository `course/book`;
-2. `book/release.py` commits the student release to its branch `student`;
+2. `classroom/release.py` commits the student release to its branch `student`;
 3. the book is built with that self-hosted repository and `launch_buttons.jupyterhub_url` set;
 4. the hub admin's one step: clone the release and `pip install -r .binder/requirements.txt` into the
    hub's environment (_build/hub/venv, which the Makefile filled from tests/hub/requirements.txt);
@@ -31,8 +31,7 @@ import pytest
 from conftest import CHP, HUB_VENV, ROOT, build_book, leaked, missing, secret_lines, serve_directory
 from git_server import GitServer
 
-sys.path.insert(0, str(ROOT / "book"))
-from release import commit_release  # noqa: E402
+from classroom.release import commit_release
 
 CHAPTER = "book/neurons.ipynb"
 STUDENT = "student"
@@ -83,11 +82,11 @@ def course(tmp_path_factory, assignments_built):
     run("git", "init", "--quiet", "--bare", repo)
     with GitServer(tmp / "git") as server:
         url = server.url("course/book")
-        print(run(sys.executable, ROOT / "book" / "release.py", "--out", tmp / "release",
+        print(run(sys.executable, "-m", "classroom.release", "--out", tmp / "release",
                   "--repo", repo, "--branch", "student"))
         hub_port = free_port()
         html = build_book(tmp / "book", url, f"http://127.0.0.1:{hub_port}", student_release="student")
-        # The hub admin's step (README): clone the release, install the student environment. A
+        # The hub admin's step (docs/teaching.md): clone the release, install the student environment. A
         # previous run's nnlib is removed first, as on a fresh hub.
         python = HUB_VENV / "bin" / "python"
         subprocess.run([str(python), "-m", "pip", "uninstall", "--quiet", "--yes", "how-neural-networks-learn"],
@@ -188,7 +187,7 @@ def chapter_on_the_hub(course, hub):
     JupyterLab page once the chapter is open and its kernel idle."""
     from playwright.sync_api import sync_playwright
 
-    from _support import CHROMIUM_ARGS, chromium_path
+    from booksite.browser import CHROMIUM_ARGS, chromium_path
 
     browser_path = chromium_path()
     if browser_path is None:

@@ -1,16 +1,14 @@
-"""The student release (book/release.py, `make release`): what students may see, and nothing else."""
+"""The student release (classroom/release.py, `make release`): what students may see, and nothing else."""
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 
 import pytest
 
 from conftest import ASSIGNMENTS, ROOT, leaked, secret_lines
 
-sys.path.insert(0, str(ROOT / "book"))
-import release as release_module  # noqa: E402
+from classroom import release as release_module
 
 MASTERS = sorted((ROOT / "book" / "assignments" / "masters").glob("*.ipynb"))
 

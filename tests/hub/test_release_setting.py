@@ -1,15 +1,12 @@
 """repository.student_release: the one setting that names where the JupyterHub button pulls from.
-The book (book/_ext/hub_launch.py) and `make release` (book/release.py) must read it alike."""
-import sys
+The book (booksite/hub_launch.py) and `make release` (classroom/release.py) must read it alike."""
 
 import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "book"))
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-import hub_launch  # noqa: E402
-import release  # noqa: E402
+from booksite import hub_launch
+from classroom import release
 
 URL = "https://github.com/someone/nn-book"
 CASES = {

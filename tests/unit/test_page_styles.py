@@ -1,12 +1,9 @@
-"""book/_ext/page_styles.py: a page's stylesheets bundled into one, keeping only usable rules."""
-import sys
-from pathlib import Path
+"""booksite/page_styles.py: a page's stylesheets bundled into one, keeping only usable rules."""
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "book" / "_ext"))
 tinycss2 = pytest.importorskip("tinycss2")
-import page_styles  # noqa: E402
+from booksite import page_styles
 
 WORDS = {"nav", "nav-link", "active", "bd-toc", "show", "p", "toc-h2", "main-content"}
 

@@ -269,6 +269,6 @@ def rewrite_site(root: Path, keep_thebe: bool = False, keep_search_tools: bool =
     icons = load_icons(script.read_text(encoding="utf-8", errors="replace")) if script.is_file() else {}
     for page in sorted(root.rglob("*.html")):
         if INLINE_DIR in page.as_posix() or page.relative_to(root).parts[0] == "lite":
-            continue  # lite/: the in-browser edition's own app (book/lite/build.py), not a book page
+            continue  # lite/: the in-browser edition's own app (booksite/lite/build.py), not a book page
         rewrite_page(page, root, icons, report, keep_thebe, keep_search_tools)
     return report

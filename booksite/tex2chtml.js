@@ -5,7 +5,7 @@
 //
 // Each page gets its own MathJax document, so its stylesheet holds only the characters it uses.
 // The output carries MathJax's assistive MathML, which screen readers read. Uses the npm package
-// mathjax-full 3.2.2 (installed by book/_ext/vendor.sh); run by page_math.py during the build.
+// mathjax-full 3.2.2 (installed by booksite/vendor.sh); run by page_math.py during the build.
 "use strict";
 const path = require("path");
 const modules = process.env.BOOK_NODE_MODULES;

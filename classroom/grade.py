@@ -1,7 +1,7 @@
 """Grade every submitted notebook in a folder, locally and without Docker, into one CSV.
 
-    python book/assignments/grade.py SUBMISSIONS [--assignment NAME] [--autograder-dir _build/assignments]
-                                     [--out grades.csv] [--timeout 300] [--jobs N]
+    python -m classroom.grade SUBMISSIONS [--assignment NAME] [--autograder-dir _build/assignments]
+                               [--out grades.csv] [--timeout 300] [--jobs N]
 
 The steps, one module each in ``grading/``:
 
@@ -21,14 +21,11 @@ import os
 import pathlib
 import sys
 
-HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import nbformat
 
-import nbformat  # noqa: E402
-
-import build  # noqa: E402
-from grading import checks, classreport, identity, intake, questions, report, sandbox, score  # noqa: E402
-from grading.run import Broken, Session, is_grader_cell  # noqa: E402
+from classroom import build
+from classroom.grading import checks, classreport, identity, intake, questions, report, sandbox, score
+from classroom.grading.run import Broken, Session, is_grader_cell
 
 KNOWN = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
 

@@ -1,11 +1,11 @@
-// The book's own small page script (added to every page by book/_ext/reader_site.py).
+// The book's own small page script (added to every page by booksite/reader_site.py).
 //
 // 1. Wide boxes scroll inside themselves: a display equation, table or code block wider than the
 //    column gets the class `book-scrolls-x` (a shadow on the side that has more to show, drawn by
 //    book-site.css) and, if it cannot be focused yet, tabindex=0 so keyboards can scroll it too.
 //    This also does, box by box as they come into view, what the theme's script did for every
 //    box at once when the page loaded (a full layout of a long page; the build takes that pass
-//    out, see book/_ext/page_weight.py): any code block or output that scrolls gets a tab stop.
+//    out, see booksite/page_weight.py): any code block or output that scrolls gets a tab stop.
 // 2. Search snippets show text, not TeX: Sphinx's search builds each result's summary from the
 //    page's text, where maths is still TeX source; equations are turned into plain text first.
 (function () {
@@ -142,7 +142,7 @@
     const original = Search.htmlToText;
     Search.htmlToText = (htmlString, anchor) => {
       const doc = new DOMParser().parseFromString(htmlString, "text/html");
-      // Maths is typeset at build time; its TeX stays in data-tex (see book/_ext/page_math.py).
+      // Maths is typeset at build time; its TeX stays in data-tex (see booksite/page_math.py).
       doc.querySelectorAll(".math, mjx-container, script[type^='math']").forEach((el) => {
         const tex = el.getAttribute("data-tex") || el.textContent;
         el.replaceWith(doc.createTextNode(" " + texToText(tex) + " "));

@@ -3,12 +3,12 @@
 # another host and no test needs the internet (run by `make vendor`; skipped once complete).
 #
 #   _build/vendor/node_modules/   as npm installed them: mathjax-full 3.2.2 (the build typesets
-#                                 every formula with it, see book/_ext/page_math.py), mathjax
+#                                 every formula with it, see booksite/page_math.py), mathjax
 #                                 3.2.2 (its fonts and browser bundle), axe-core 4.11.0 (tests)
 #   _build/vendor/site/mathjax/   MathJax's fonts (and bundle); _config.yml copies _build/vendor/site
 #                                 into the built book (html_extra_path)
 #
-# Usage: book/_ext/vendor.sh [DEST]   (DEST defaults to _build/vendor)
+# Usage: booksite/vendor.sh [DEST]   (DEST defaults to _build/vendor)
 set -eu
 dest="${1:-_build/vendor}"
 stamp="$dest/.complete-v3"
@@ -17,7 +17,7 @@ if ! command -v npm >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         apt-get update -qq && apt-get install -y -qq npm
     else
-        echo "book/_ext/vendor.sh needs npm and node (Debian: sudo apt-get install npm)" >&2; exit 1
+        echo "booksite/vendor.sh needs npm and node (Debian: sudo apt-get install npm)" >&2; exit 1
     fi
 fi
 mkdir -p "$dest"

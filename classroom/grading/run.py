@@ -186,10 +186,12 @@ class Session:
         ``guard``: ``{"allowed": [...]}`` arms the tripwire around the call (tripwire.py); a call that
         used a ready-made implementation raises CallFailed("shortcut: ...")."""
         self._ready()
-        if "grading.score" in sys.modules:  # a Proxy inside the arguments unpickles as the student's own
-            cloudpickle.register_pickle_by_value(sys.modules["grading.score"])
-        if "grading.checks" in sys.modules:  # functions handed to the student's (checks.Given)
-            cloudpickle.register_pickle_by_value(sys.modules["grading.checks"])
+        score = f"{__package__}.score"
+        if score in sys.modules:  # a Proxy inside the arguments unpickles as the student's own
+            cloudpickle.register_pickle_by_value(sys.modules[score])
+        checks = f"{__package__}.checks"
+        if checks in sys.modules:  # functions handed to the student's (checks.Given)
+            cloudpickle.register_pickle_by_value(sys.modules[checks])
         payload = base64.b64encode(cloudpickle.dumps((args, kwargs))).decode()
         request = {"op": "call", "name": name, "args": payload, "timeout": self.timeout}
         if guard is not None:

@@ -1,6 +1,6 @@
 """Write the student notebooks and autograder files from the master notebooks.
 
-    python book/assignments/build.py [--out _build/assignments] [--check] [--sync-book] [names...]
+    python -m classroom.build [--out _build/assignments] [--check] [--sync-book] [names...]
 
 For each master ``book/assignments/masters/<name>.ipynb`` this runs Otter Assign (otter-grader 7) and
 writes
@@ -34,8 +34,8 @@ import sys
 import warnings
 import zipfile
 
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[1]   # the checkout this package is installed from
+HERE = ROOT / "book" / "assignments"
 MASTERS = HERE / "masters"
 BOOK_STUDENT = HERE / "student"
 NAMES = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
@@ -99,7 +99,7 @@ def _find_itself(student, name):
     nbformat.write(nb, str(student))
 
 
-GRADING = HERE / "grading"
+GRADING = pathlib.Path(__file__).resolve().parent / "grading"
 
 
 def has_questions(name):
@@ -151,14 +151,14 @@ def given_sources(name):
 
 def reference(name):
     """The master's given code and reference solutions, run in a namespace of their own."""
-    from grading import questions
+    from classroom.grading import questions
 
     return questions.reference_namespace(given_sources(name), solution_sources(name))
 
 
 def check_data(name):
     """The metadata a student notebook carries: each question's public part and every variant's data."""
-    from grading import checks, questions
+    from classroom.grading import checks, questions
 
     qs = questions.load(MASTERS / f"{name}.py")
     ref = reference(name)
@@ -204,7 +204,7 @@ def package_wheel():
     metadata += [f"Requires-Python: {python}"] if python else []
     metadata += [f"Requires-Dist: {d}" for d in deps]
     files[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: book/assignments/build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: classroom/build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     record = []
     for path, data in files.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
@@ -264,7 +264,7 @@ def solve(name, nb, student_id="ada"):
     answers = iter(solution_sources(name))
     predictions = {}
     if has_questions(name):
-        from grading import checks, questions
+        from classroom.grading import checks, questions
 
         variant = checks.variant_of(name, student_id)
         for q in questions.load(MASTERS / f"{name}.py").values():

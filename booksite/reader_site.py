@@ -1,12 +1,12 @@
 """The built book as a reader meets it: one header, no third party, light pages.
 
-Loaded from _config.yml (sphinx.local_extensions). What it does, in build order:
+Loaded from _config.yml (sphinx.extra_extensions). What it does, in build order:
 
 * config: the theme's second, hidden header is not rendered (pydata-sphinx-theme 0.17 adds a
   "search-button-field" navbar item unless ``navbar_persistent`` is set, and that item alone makes
   it render a whole header with its own sidebar toggles, which the theme's script then binds to);
-  the book's own CSS/JS (book/_ext/static) is added to every page; MathJax is served from the
-  site (``html_extra_path`` holds the copy that ``make vendor`` makes, see book/_ext/vendor.sh).
+  the book's own CSS/JS (booksite/static) is added to every page; MathJax is served from the
+  site (``html_extra_path`` holds the copy that ``make vendor`` makes, see booksite/vendor.sh).
 * each page: scripts that only name another host (sphinx-thebe's unused ``THEBE_JS_URL``) are
   dropped; MathJax's URL points at the site's copy; a ``<meta name="description">`` is written
   from the page's first paragraph of prose (see page_text.py).
@@ -26,10 +26,7 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-import page_math
-import page_styles
-import page_text
-import page_weight
+from . import page_math, page_styles, page_text, page_weight
 
 logger = logging.getLogger(__name__)
 

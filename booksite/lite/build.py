@@ -1,6 +1,6 @@
 """Build the in-browser edition of the book: JupyterLite with the Pyodide kernel, served from the site.
 
-    python book/lite/build.py --out _build/html/lite        (`make lite` runs this in _build/lite-venv)
+    python -m booksite.lite.build --out _build/html/lite   (`make lite` runs this in _build/lite-venv)
 
 Everything the reader's browser loads comes from the built folder; nothing is fetched from another
 host at read time. The build takes every file from a package registry, by pinned version and hash:

@@ -1,7 +1,7 @@
 """The "Run in your browser" button: opens a page's notebook live in the book's own JupyterLite site.
 
-Loaded from _config.yml (sphinx.local_extensions). For every page that has a notebook in the
-in-browser site that `make lite` builds into _build/html/lite (book/lite/build.py), it adds
+Loaded from _config.yml (sphinx.extra_extensions). For every page that has a notebook in the
+in-browser site that `make lite` builds into _build/html/lite (booksite/lite/build.py), it adds
 
 * a button under the page's title, a plain link to lite/notebooks/index.html?path=<notebook>;
 * the same link in the header's launch menu (next to Binder and Colab).

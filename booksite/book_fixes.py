@@ -1,4 +1,4 @@
-"""Small Sphinx fixes for the book's HTML (loaded from _config.yml, sphinx.local_extensions).
+"""Small Sphinx fixes for the book's HTML (loaded from _config.yml, sphinx.extra_extensions).
 
 1. Jupyter Book 1 with Sphinx 7.4 writes some inline <script> blocks twice into every page
    (extensions that call add_js_file(None, body=...) while the docs are read, e.g. sphinx-thebe and

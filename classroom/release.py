@@ -1,6 +1,6 @@
 """Write the student release: what students may see, for a JupyterHub (nbgitpuller) or Binder to pull.
 
-    python book/release.py [--out _build/release] [--branch NAME | --no-commit] [--repo PATH]
+    python -m classroom.release [--out _build/release] [--branch NAME | --no-commit] [--repo PATH]
 
 `make release` runs it after `make assignments`. The release holds, at the same paths as in this
 repository (so the book's JupyterHub button opens the right notebook):
@@ -45,8 +45,7 @@ MASTERS = ROOT / "book" / "assignments" / "masters"
 NNLIB_LINE_PREFIX = "how-neural-networks-learn @ "
 
 # The setting is read by the book's JupyterHub button and by the release with one function.
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from hub_launch import parse_release  # noqa: E402
+from booksite.hub_launch import parse_release  # noqa: E402
 
 
 # ---- the student release setting (_config.yml) -----------------------------------------------

@@ -1,7 +1,7 @@
 """Shared helpers for the browser tests of the built book: Chromium, a local web server, and a
 network guard that fails any request to another host (the book serves everything itself).
 
-`make vendor` (book/_ext/vendor.sh) installs the pinned npm packages the site and the tests use into
+`make vendor` (booksite/vendor.sh) installs the pinned npm packages the site and the tests use into
 _build/vendor/node_modules (MathJax for the site, axe-core for the accessibility check). Paths can
 be overridden with environment variables: BOOK_HTML (default _build/html) and BOOK_VENDOR
 (default _build/vendor/node_modules).
@@ -107,3 +107,22 @@ class NetworkGuard:
     def attach(self, context):
         context.route("**/*", self.handle)
         return self
+
+
+HELPER_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
+
+
+def built_pages() -> list[str]:
+    """Every content page of the build (the toc's pages plus anything else Sphinx wrote)."""
+    if not BOOK_HTML.is_dir():
+        return []
+    pages = []
+    for path in sorted(BOOK_HTML.rglob("*.html")):
+        rel = path.relative_to(BOOK_HTML).as_posix()
+        # lite/ is the in-browser edition (JupyterLite's own pages; tests/browser/test_lite*.py)
+        if rel.split("/")[0] in ("_static", "_sources", "_images", "lite") or rel in HELPER_PAGES:
+            continue
+        if rel == "index.html" and "http-equiv=\"refresh\"" in path.read_text(errors="replace").lower():
+            continue  # the root redirect to the first page
+        pages.append(rel)
+    return pages

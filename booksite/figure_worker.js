@@ -4,7 +4,7 @@
 // moves a control to a value that has no precomputed frame, and posts
 //   {id, factory, kwargs, values}
 // for each frame it needs. The worker starts Pyodide from the book's own in-browser edition
-// (lite/static/pyodide/, built by book/lite/build.py), loads numpy and matplotlib from there and
+// (lite/static/pyodide/, built by booksite/lite/build.py), loads numpy and matplotlib from there and
 // installs the nnlib wheel listed in that folder's pyodide-lock.json (the browser checks it against
 // the lock's sha256), then answers with
 //   {id, progress: "starting Python..."}      while it loads, and
@@ -13,7 +13,7 @@
 // A package nnlib imports only for some figures is loaded from the same lock when Python first asks
 // for it (scikit-learn, for the digits of digits_training: its wheel only, see DATA_ONLY). Every
 // file comes from this site.
-// The build copies this file to _figures/worker.js (book/_ext/live_figures.py): not under _static,
+// The build copies this file to _figures/worker.js (booksite/live_figures.py): not under _static,
 // whose scripts Jupyter Book adds to every page.
 "use strict";
 

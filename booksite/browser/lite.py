@@ -86,7 +86,7 @@ class LiteGuard:
     def attach(self, context):
         context.route("**/*", self.handle)
         # Web Workers' requests (the Pyodide kernel runs in one) are routed through the context
-        # as well. The site registers no service worker (book/lite/jupyter-lite.json disables
+        # as well. The site registers no service worker (booksite/lite/jupyter-lite.json disables
         # JupyterLite's service-worker manager); blocking them here makes sure none could
         # answer a request outside the routing.
         return self

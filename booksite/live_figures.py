@@ -1,9 +1,9 @@
 """Serve the figure worker: the in-page Python of the HTML book's interactive figures.
 
-Loaded from _config.yml (sphinx.local_extensions). The static view of an nnlib figure
+Loaded from _config.yml (sphinx.extra_extensions). The static view of an nnlib figure
 (nnlib/widgets/export.py) computes a value between its precomputed frames in a Web Worker that
 runs nnlib in Pyodide, taken from the in-browser edition that `make lite` builds into lite/.
-This extension copies that worker (book/_ext/figure_worker.js) to the path the figures ask for,
+This extension copies that worker (booksite/figure_worker.js) to the path the figures ask for,
 ``_figures/worker.js`` at the root of the built site, once the HTML is written. It is not placed
 under ``_static``: Jupyter Book adds every script there to every page, and no page loads this one
 until a reader moves a control off the grid.

@@ -40,7 +40,7 @@ def provider_of(repository_url: str) -> str | None:
 
 def parse_release(value: str, repository_url: str) -> tuple[str, str]:
     """(git URL, branch) from ``repository.student_release``: a branch of `repository_url`, or
-    ``<git url>@<branch>`` (the same rule as book/release.py)."""
+    ``<git url>@<branch>`` (the same rule as classroom/release.py)."""
     value = (value or "").strip()
     if "://" in value:
         url, sep, branch = value.rpartition("@")

@@ -1,0 +1,1 @@
+"""The in-browser edition (JupyterLite + Pyodide): ``python -m booksite.lite.build`` (``make lite``)."""
