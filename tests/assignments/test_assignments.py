@@ -236,7 +236,7 @@ def test_grading_a_folder_gives_expected_scores_and_reasons(built, tmp_path):
     subs.mkdir()
 
     def variant(filename, edit):
-        nb = copy.deepcopy(full)
+        nb = fill(student, master(name), student_id=filename)  # one id each: a shared id scores 0
         edit(nb)
         nbformat.write(nb, str(subs / filename))
 
@@ -267,21 +267,28 @@ def test_grading_a_folder_gives_expected_scores_and_reasons(built, tmp_path):
         rows = {r["submission"]: r for r in csv.DictReader(f)}
     scores = {s: {k: float(v) for k, v in r.items() if k[0] == "q" or k == "total"} for s, r in rows.items()}
     errors = {s: r["error"] for s, r in rows.items()}
-    assert list(next(iter(rows.values()))) == ["submission", "assignment", "q1", "q2", "q3", "q4", "total",
-                                               "possible", "error", "tampering"]
-    assert scores["alice_full.ipynb"]["total"] == 8.0 and errors["alice_full.ipynb"] == ""
-    assert scores["bob_partial.ipynb"] == {"q1": 2.0, "q2": 0.0, "q3": 2.0, "q4": 2.0, "total": 6.0}
-    assert scores["carol_crash.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
+    assert list(next(iter(rows.values()))) == ["submission", "assignment", "q1", "q2", "q3", "q4", "q5", "q6",
+                                               "total", "possible", "error", "tampering"]
+    full_marks = {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 2.0, "q5": 4.0, "q6": 2.0, "total": 14.0}
+
+    def without(*lost):
+        out = {**full_marks, **{q: 0.0 for q in lost}}
+        out["total"] = sum(v for q, v in out.items() if q != "total")
+        return out
+
+    assert scores["alice_full.ipynb"]["total"] == 14.0 and errors["alice_full.ipynb"] == ""
+    assert scores["bob_partial.ipynb"] == without("q2")
+    assert scores["carol_crash.ipynb"] == without("q4")
     assert "RuntimeError: I broke it" in errors["carol_crash.ipynb"]
-    assert scores["dan_loop.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
+    assert scores["dan_loop.ipynb"] == without("q4")
     dan_cell = next(i for i, c in enumerate(full.cells) if "def descend" in c.source) + 1
     assert errors["dan_loop.ipynb"].startswith(
         f"cell {dan_cell} (while True:) did not finish within {timeout} s"), errors
     assert scores["erin_corrupt.ipynb"]["total"] == 0.0
     assert errors["erin_corrupt.ipynb"].startswith("not a valid notebook")
-    assert scores["frank_loop_in_function.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
-    assert errors["frank_loop_in_function.ipynb"] == (
-        f"q4: descend(...) did not return within {timeout} s; q4 scored 0"), errors
-    assert scores["gina_missing.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 0.0, "q4": 2.0, "total": 6.0}
-    assert errors["gina_missing.ipynb"] == "missing questions: q3", errors
-    assert all(float(r["possible"]) == 8.0 for r in rows.values())
+    assert scores["frank_loop_in_function.ipynb"] == without("q4")
+    assert f"q4: the visible check: descend(...) did not return within {timeout} s" in \
+        errors["frank_loop_in_function.ipynb"], errors
+    assert scores["gina_missing.ipynb"] == without("q3")
+    assert errors["gina_missing.ipynb"] == "q3: not answered", errors
+    assert all(float(r["possible"]) == 14.0 for r in rows.values())
