@@ -26,6 +26,7 @@ help:
 	@echo "make test-hub     end-to-end test on a local JupyterHub (nbgitpuller, git server, Chromium)"
 	@echo "make grade SUBMISSIONS=folder   grade every notebook in a folder into a CSV (sandboxed as root)"
 	@echo "make test-grading  adversarial submissions and sandbox checks (part of make test)"
+	@echo "make test-assignments-slow  a class of 30 with planted misconceptions, its report in Chromium (CI)"
 	@echo "make clean        remove _build (keeps .venv)"
 
 # The virtual environment is rebuilt whenever requirements.txt or a pyproject.toml changes (nnlib's at
