@@ -9,8 +9,8 @@ LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 PYTEST_ARGS ?=
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \
-        test-grading test-grading-slow test-cpus bench bench-lighthouse assignments grade browser vendor clean release test-hub \
-        lite test-lite bench-lite instructors
+        test-grading test-grading-slow test-assignments-slow test-cpus bench bench-lighthouse assignments grade browser \
+        vendor clean release test-hub lite test-lite bench-lite instructors
 
 help:
 	@echo "make book         build the HTML book into _build/html (creates .venv first)"
@@ -28,6 +28,7 @@ help:
 	@echo "make test-grading  adversarial submissions and sandbox checks (part of make test)"
 	@echo "make instructors  build the instructors' guide (worked solutions) into _build/instructors"
 	@echo "make test-grading-slow  the grader under load, as an unprivileged user, and the zip under otter run (CI)"
+	@echo "make test-assignments-slow  a class of 30 with planted misconceptions, its report in Chromium (CI)"
 	@echo "make clean        remove _build (keeps .venv)"
 
 # The virtual environment is rebuilt whenever requirements.txt or a pyproject.toml changes (nnlib's at
@@ -167,6 +168,7 @@ SUBMISSIONS ?=
 ASSIGNMENT ?=
 GRADES ?=
 TIMEOUT ?= 300
+ROSTER ?=
 BUDGET ?=
 REGRADE ?=
 UNSAFE_NO_SANDBOX ?=
@@ -179,14 +181,19 @@ $(ASSIGNMENTS_BUILT): $(STAMP) $(wildcard book/assignments/masters/*.ipynb) clas
 	@touch $@
 
 grade: $(ASSIGNMENTS_BUILT)
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300] [BUDGET=s] [REGRADE=1] [UNSAFE_NO_SANDBOX=1]"; exit 2; }
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [GRADES=file.csv] [TIMEOUT=300] [ROSTER=ids.csv] [BUDGET=s] [REGRADE=1] [UNSAFE_NO_SANDBOX=1]"; exit 2; }
 	$(BIN)/python -m classroom.grade "$(SUBMISSIONS)" --timeout $(TIMEOUT) \
-		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES)) \
+		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(GRADES),--out $(GRADES)) $(if $(ROSTER),--roster $(ROSTER)) \
 		$(if $(BUDGET),--budget $(BUDGET)) $(if $(REGRADE),--regrade) $(if $(UNSAFE_NO_SANDBOX),--unsafe-no-sandbox)
 
 test-assignments: $(STAMP)
 	$(BIN)/python -m pytest tests/assignments --ignore=tests/assignments/test_grading_load.py \
-		-p no:cacheprovider $(PYTEST_ARGS)
+		--ignore=tests/assignments/test_class_report.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# A class of 30 submissions with planted misconceptions and its report in Chromium (about 1 to 2 min):
+# CI only (.ci/run), not part of make test.
+test-assignments-slow: $(STAMP) browser
+	$(BIN)/python -m pytest tests/assignments/test_class_report.py -p no:cacheprovider $(PYTEST_ARGS)
 
 # Teaching with a JupyterHub (docs/teaching.md): the student release, and the end-to-end hub test.
 # `make release` writes _build/release (chapters, appendices, student notebooks, the student

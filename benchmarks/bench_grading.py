@@ -1,12 +1,14 @@
-"""How long does `make grade` take for a class of 20, and how does it compare with the old grader?
+"""How long does `make grade` take for a class, and how does it compare with the old grader?
 And does a class with hostile submissions in it get the same grades as without them?
 
     .venv/bin/python benchmarks/bench_grading.py [--n 20] [--assignment cost] [--jobs N] [--old REV]
-    .venv/bin/python benchmarks/bench_grading.py --hostile [--n 300] [--jobs N]
+    .venv/bin/python benchmarks/bench_grading.py --n 300 --assignment backprop   # issue 19's class
+    .venv/bin/python benchmarks/bench_grading.py --hostile [--n 300] [--jobs N]  # issue 20's class
 
-Builds the assignment's student notebook and autograder (as `make assignments` does), fills 20 copies
-with the master's solutions, and grades the folder exactly as `make grade` does (a sandbox per
-submission, parallel across cores). With ``--old REV`` (e.g. ``10c283d``, the grader before issue 11)
+Builds the assignment's student notebook and autograder (as `make assignments` does), fills n copies
+with the master's solutions, each with a student id of its own (so each is graded on its own variant,
+with its own right predictions), and grades the folder exactly as `make grade` does (a sandbox per
+submission, parallel across cores, the class report written too). With ``--old REV`` (e.g. ``10c283d``, the grader before issue 11)
 it also grades the same folder with that revision's ``classroom/grade.py`` (taken with
 ``git show``; otter in one kernel per submission), in the same run, and prints both times and their
 ratio. The target: the new grader within 1.5x of the old one's time.
@@ -177,11 +179,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
         student, _ = build.build(args.assignment, tmp / "assignments")
-        full = build.solved(args.assignment, student)
         subs = tmp / "subs"
         subs.mkdir()
         for i in range(args.n):
-            nbformat.write(full, str(subs / f"student{i:02d}.ipynb"))
+            nbformat.write(build.solved(args.assignment, student, f"student{i:03d}"), str(subs / f"student{i:03d}.ipynb"))
         isolated, why = grade.sandbox.probe()
         new = timed(grade, subs, args.assignment, tmp / "assignments", tmp / "grades.csv", jobs)
         print(f"new grader ({'sandboxed' if isolated else 'NOT sandboxed: ' + why}): {args.n} submissions of "

@@ -62,7 +62,10 @@ def build(name, out, check=False):
     _with_package(zip_path, stable)
     zip_path.unlink()
     student = dest / "student" / f"{name}.ipynb"
-    _find_itself(student, name)
+    if has_questions(name):
+        _with_checks(student, name)
+    else:
+        _find_itself(student, name)
     return student, stable
 
 
@@ -93,6 +96,86 @@ def _find_itself(student, name):
     nb = nbformat.read(str(student), as_version=4)
     (cell,) = [c for c in nb.cells if c.cell_type == "code" and "otter.Notebook(" in c.source]
     cell.source = INIT_CELL.format(name=name)
+    nbformat.write(nb, str(student))
+
+
+GRADING = pathlib.Path(__file__).resolve().parent / "grading"
+
+
+def has_questions(name):
+    """Whether the assignment has a question file (masters/<name>.py): variants, checks, misconceptions."""
+    return (MASTERS / f"{name}.py").is_file()
+
+
+def checks_source():
+    """The source of the checks module a student notebook carries (comparisons, tripwire, runner of
+    the checks; no solution): checks.py, tripwire.py and notebook_checks.py, in that order."""
+    parts = []
+    for module in ("checks", "tripwire", "notebook_checks"):
+        text = (GRADING / f"{module}.py").read_text()
+        parts.append("\n".join(line for line in text.splitlines() if not line.startswith("from . import")))
+    return "\n\n".join(parts)
+
+
+CHECKS_CELL = '''\
+# Run this cell first. It loads the checks of your variant (no answers: the comparisons, and the
+# expected values of the visible checks for each variant). Then type your id in the next cell.
+import types as _types
+_checks = _types.ModuleType("nnbook_checks")
+_checks.__dict__["_EMBEDDED_CHECKS"] = globals().get("_EMBEDDED_CHECKS")
+exec(compile(_CHECKS_SOURCE, "nnbook_checks", "exec"), _checks.__dict__)
+grader = _checks.Checks({name!r}, globals())'''
+
+
+def checks_cell(name):
+    """The first code cell of a student notebook with variant checks."""
+    return f"_CHECKS_SOURCE = {checks_source()!r}\n" + CHECKS_CELL.format(name=name)
+
+
+def given_sources(name):
+    """The master's code cells outside questions (imports, helpers), as students get them."""
+    import nbformat
+
+    nb = nbformat.read(str(MASTERS / f"{name}.ipynb"), as_version=4)
+    out, depth = [], 0
+    for cell in nb.cells:
+        text = cell.source.strip()
+        if cell.cell_type == "raw" and text.startswith("# BEGIN QUESTION"):
+            depth += 1
+        elif cell.cell_type == "raw" and text.startswith("# END QUESTION"):
+            depth -= 1
+        elif cell.cell_type == "code" and depth == 0 and "student_id" not in text:
+            out.append(cell.source)
+    return out
+
+
+def reference(name):
+    """The master's given code and reference solutions, run in a namespace of their own."""
+    from classroom.grading import questions
+
+    return questions.reference_namespace(given_sources(name), solution_sources(name))
+
+
+def check_data(name):
+    """The metadata a student notebook carries: each question's public part and every variant's data."""
+    from classroom.grading import checks, questions
+
+    qs = questions.load(MASTERS / f"{name}.py")
+    ref = reference(name)
+    return {"assignment": name, "n_variants": checks.N_VARIANTS, "questions": questions.public(qs),
+            "variants_json": json.dumps([questions.variant_data(qs, ref, v) for v in range(checks.N_VARIANTS)],
+                                        separators=(",", ":"))}
+
+
+def _with_checks(student, name):
+    """Put the variant checks into the student notebook: its first cell and its metadata."""
+    import nbformat
+
+    nb = nbformat.read(str(student), as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "otter.Notebook(" in c.source]
+    cell.source = checks_cell(name)
+    cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    nb.metadata["nnbook_checks"] = check_data(name)
     nbformat.write(nb, str(student))
 
 
@@ -171,16 +254,36 @@ def solution_sources(name):
     return sources
 
 
-def solved(name, student):
+def solved(name, student, student_id="ada"):
     """The student notebook at ``student`` with the master's solutions in its answer cells: what a
-    student who answers everything right hands in (for benchmarks and checks)."""
+    student who answers everything right hands in (for benchmarks and checks). With a question file,
+    ``student_id`` is typed in and each prediction is the right one for that student's variant."""
     import nbformat
 
-    nb = nbformat.read(str(student), as_version=4)
+    return solve(name, nbformat.read(str(student), as_version=4), student_id)
+
+
+def solve(name, nb, student_id="ada"):
+    """``solved`` on a notebook already read (changed in place and returned)."""
     answers = iter(solution_sources(name))
+    predictions = {}
+    if has_questions(name):
+        from classroom.grading import checks, questions
+
+        variant = checks.variant_of(name, student_id)
+        for q in questions.load(MASTERS / f"{name}.py").values():
+            if q.kind == "predict":
+                predictions[q.variable] = q.answer(questions.visible_rounded(q, variant))
     for cell in nb.cells:
-        if cell.cell_type == "code" and "..." in cell.source and "grader" not in cell.source:
+        if cell.cell_type != "code" or cell.source.startswith("_CHECKS_SOURCE"):
+            continue
+        if cell.source.startswith("student_id ="):
+            cell.source = f"student_id = {student_id!r}"
+        elif "..." in cell.source and "grader" not in cell.source:
             cell.source = next(answers)
+        variable = cell.source.split("=")[0].strip()
+        if variable in predictions:  # the right prediction for this student's variant
+            cell.source = f"{variable} = {predictions[variable]!r}"
     return nb
 
 

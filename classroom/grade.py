@@ -2,7 +2,8 @@
 
     python -m classroom.grade SUBMISSIONS [--assignment NAME] [--autograder-dir _build/assignments]
                                [--out grades.csv] [--timeout 300] [--budget S] [--jobs N]
-                               [--regrade] [--unsafe-no-sandbox]
+                               [--roster ids.csv] [--regrade] [--unsafe-no-sandbox]
+    python -m classroom.grade NOTEBOOK --show-variant [--student-id ID]
 
 The steps, one module each in ``grading/``:
 
@@ -20,6 +21,12 @@ The steps, one module each in ``grading/``:
 4. ``report``: one row per submission, ``submission, assignment, q1..qN, total, possible, error,
    tampering``, checked and appended by this process alone as soon as it is graded; a second run grades
    only the notebooks not in the file yet. ``tampering`` holds only what the grader saw from outside.
+   Beside it, the class report (``class-report.html`` and ``.csv``, ``classreport``): per question the
+   scores and the misconceptions matched, per student why each point was lost.
+
+An assignment with a question file (``book/assignments/masters/<name>.py``) is graded on each
+student's variant (``identity``, ``checks``): the expected values come from the reference solution
+for that student's id, computed here on inputs the student's code never touched.
 """
 import argparse
 import concurrent.futures
@@ -31,7 +38,8 @@ import tempfile
 
 import nbformat
 
-from classroom.grading import intake, report, sandbox, score
+from classroom import build
+from classroom.grading import checks, classreport, identity, intake, questions, report, sandbox, score
 from classroom.grading.run import Broken, OutOfTime, Session, is_grader_cell
 
 KNOWN = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
@@ -46,8 +54,16 @@ class Assignment:
         if not zips:
             raise FileNotFoundError(f"no autograder for {name!r} in {autograder_dir}: run `make assignments` first")
         self.name = name
-        self.tests = score.load_tests(zips[-1])
-        self.points = {q: t["points"] for q, t in self.tests.items()}
+        self.questions = None  # with a question file: variants, misconceptions, expected values from the reference
+        spec = build.MASTERS / f"{name}.py"
+        if spec.is_file():
+            self.questions = questions.load(spec)
+            self.reference = build.reference(name)
+            self.tests = {}
+            self.points = {q: float(v.points) for q, v in self.questions.items()}
+        else:
+            self.tests = score.load_tests(zips[-1])
+            self.points = {q: t["points"] for q, t in self.tests.items()}
         template = nbformat.read(str(base / "student" / f"{name}.ipynb"), as_version=4)
         self.given = {}
         for cell in template.cells:  # the code the notebook gives (imports, helpers), not the answers
@@ -55,13 +71,18 @@ class Assignment:
                 exec(compile(cell.source, f"<{name} given code>", "exec"), self.given)
 
 
-def grade_one(filename, code, assignment, timeout, slot, isolate, notes=(), budget=None):
-    """Return one CSV row (a dict) for one submission; ``code`` is [(cell index, source)]."""
+def grade_one(filename, code, assignment, timeout, slot, isolate, notes=(), budget=None, student=None):
+    """Return one CSV row (a dict) for one submission; ``code`` is [(cell index, source)].
+    ``student``: (id, note), or None to read it from the code."""
     row = {"submission": filename, "assignment": assignment.name, **dict.fromkeys(assignment.points, 0.0),
            "possible": sum(assignment.points.values()), "tampering": ""}
-    cells = [(i, source) for i, source in code if not is_grader_cell(source)]
+    cells = [(i, source) for i, source in code if not is_grader_cell(source)
+             and not source.startswith("_CHECKS_SOURCE")]
     session = Session(cells, timeout, slot=slot, isolate=isolate, budget=budget)
     lost, missing = [], []
+    if assignment.questions is not None:
+        student = student or identity.student_in((source for _, source in code), filename)
+        return _grade_variant(row, assignment, session, cells, list(notes), student)
     try:
         session._start()
         for q, test in assignment.tests.items():
@@ -86,6 +107,52 @@ def grade_one(filename, code, assignment, timeout, slot, isolate, notes=(), budg
     row["total"] = sum(row[q] for q in assignment.points)
     row["error"] = "; ".join(reasons)
     row["tampering"] = "; ".join(dict.fromkeys(session.tampering))
+    report.check_row(row, assignment.points)
+    return row
+
+
+def _grade_variant(row, assignment, session, cells, notes, student):
+    """grade_one for an assignment with a question file: the student's variant, misconceptions."""
+    sid, note = student
+    notes += [note] if note else []
+    row["student_id"] = sid
+    details = {}
+    try:
+        variant, hidden = checks.variant_of(assignment.name, sid), checks.hidden_seed(assignment.name, sid)
+    except ValueError as e:
+        variant = hidden = None
+        notes.append(str(e))
+    row["variant"] = variant
+    lost = []
+    if variant is not None:
+        try:
+            session._start()
+            sources = [source for _, source in cells]
+            for q, question in assignment.questions.items():
+                try:
+                    result = score.score_variant(question, session, assignment.reference, variant, hidden, sources)
+                except OutOfTime:
+                    raise
+                except Broken as e:
+                    result = {"earned": 0.0, "status": "raised", "reason": f"the sandbox failed: {e}",
+                              "misconception": None, "message": ""}
+                row[q] = result["earned"]
+                details[q] = result
+                if result["status"] != "passed":
+                    why = result["reason"] + (f" ({result['misconception']})" if result["misconception"] else "")
+                    lost.append(f"{q}: {why}")
+        except Broken as e:
+            session.errors.append(f"grading stopped: {e}")
+        finally:
+            session.close()
+    else:
+        session.close()
+    raised = [e for e in session.errors if " raised " in e]
+    other = [e for e in session.errors if " raised " not in e]
+    row["total"] = sum(row[q] for q in assignment.points)
+    row["error"] = "; ".join(notes + other + raised[:1] + lost)
+    row["tampering"] = "; ".join(dict.fromkeys(session.tampering))
+    row["details"] = details
     report.check_row(row, assignment.points)
     return row
 
@@ -116,10 +183,13 @@ def isolation(unsafe_no_sandbox=False):
 
 
 def grade_folder(folder, assignment=None, autograder_dir="_build/assignments", out=None, timeout=300,
-                 jobs=None, progress=True, isolate=None, budget=None, regrade=False, unsafe_no_sandbox=False):
-    """Grade every ``*.ipynb`` in ``folder`` into a CSV (default ``folder/grades.csv``) and return the rows
-    (dicts) of the submissions in it. Rows already in the CSV are kept and not graded again (``regrade``
-    starts it over); each new row is appended as soon as it is graded."""
+                 jobs=None, progress=True, isolate=None, budget=None, regrade=False, unsafe_no_sandbox=False,
+                 roster=None):
+    """Grade every ``*.ipynb`` in ``folder`` into a CSV (default ``folder/grades.csv``), write the class
+    report beside it, and return the rows (dicts) of the submissions in it. Rows already in the CSV are
+    kept and not graded again (``regrade`` starts it over); each new row is appended as soon as it is
+    graded. ``roster``: a file of student ids (identity.py); an id not on it scores 0."""
+    on_roster = identity.load_roster(roster) if roster else None
     if isolate is None:
         isolate = isolation(unsafe_no_sandbox)
     known = sorted({*KNOWN, *(p.name for p in pathlib.Path(autograder_dir).glob("*") if p.is_dir())})
@@ -133,10 +203,11 @@ def grade_folder(folder, assignment=None, autograder_dir="_build/assignments", o
         if not files:
             raise SystemExit(f"no .ipynb files in {folder}")
         return _grade_files(files, assignment, autograder_dir, out, timeout, jobs, progress, isolate, budget,
-                            known)
+                            known, on_roster)
 
 
-def _grade_files(files, assignment, autograder_dir, out, timeout, jobs, progress, isolate, budget, known):
+def _grade_files(files, assignment, autograder_dir, out, timeout, jobs, progress, isolate, budget, known,
+                 on_roster=None):
     assignments = {}
 
     def load(name):
@@ -148,25 +219,43 @@ def _grade_files(files, assignment, autograder_dir, out, timeout, jobs, progress
         return assignments[name]
 
     # One notebook at a time: read, keep what grading needs (on disk), and tell its assignment.
-    plan = []  # (file name, assignment or None, note, code path or None)
+    plan = []  # (file name, assignment or None, note, code path or None, (student id, note) or None)
+    ids = {}  # (assignment, normalized id) -> file names: one id on two notebooks is a copy
     for filename, path in files.items():
         if isinstance(path, intake.Refused):
-            plan.append((filename, assignment, str(path), None))
+            plan.append((filename, assignment, str(path), None, None))
             continue
         try:
             nb = intake.read(path)
         except intake.Refused as e:
-            plan.append((filename, assignment, str(e), None))
+            plan.append((filename, assignment, str(e), None, None))
             continue
         name, note, elsewhere = intake.assignment_of(nb["assignment"], filename, assignment, known)
         if name is not None and isinstance(load(name), Exception):
             note, name = str(assignments[name]), None
         if name is None or elsewhere:
-            plan.append((filename, name, note, None))
+            plan.append((filename, name, note, None, None))
             continue
+        student = None
+        if assignments[name].questions is not None:  # graded on the student's variant
+            student = identity.student_in((source for _, source in nb["code"]), filename)
+            try:
+                key = checks.normalize_id(student[0])
+            except ValueError:
+                key = ""
+            if on_roster is not None and key not in on_roster:
+                plan.append((filename, name, f"student id {student[0][:60]!r} is not on the roster; scored 0",
+                             None, student))
+                continue
+            ids.setdefault((name, key), []).append(filename)
         path.with_suffix(".json").write_text(json.dumps(nb["code"]))
-        plan.append((filename, name, note, path.with_suffix(".json")))
+        plan.append((filename, name, note, path.with_suffix(".json"), student))
         path.unlink()
+    shared = {f: others for others in ids.values() if len(others) > 1 for f in others}
+    for k, (filename, name, note, code, student) in enumerate(plan):
+        if filename in shared:  # one id, several notebooks: a copied notebook; each scores 0
+            others = ", ".join(f for f in shared[filename] if f != filename)
+            plan[k] = (filename, name, f"the same student id as {others}; scored 0", None, student)
     graded = sorted(n for n, a in assignments.items() if not isinstance(a, Exception))
     if assignment is None and len(graded) == 1:
         assignment = graded[0]  # a one-assignment folder: a file that could not be read scores 0 on it
@@ -176,27 +265,29 @@ def _grade_files(files, assignment, autograder_dir, out, timeout, jobs, progress
                        key=lambda q: (len(q), q))
     book = report.GradeBook(out, questions)
 
-    def zero(filename, name, why):
+    def zero(filename, name, why, student=None):
         a = assignments.get(name or assignment)
         if isinstance(a, Assignment):
             return {"submission": filename, "assignment": a.name, **dict.fromkeys(a.points, 0.0), "total": 0.0,
-                    "possible": sum(a.points.values()), "error": why, "tampering": ""}
+                    "possible": sum(a.points.values()), "error": why, "tampering": "",
+                    **({"student_id": student[0]} if student else {})}
         return {"submission": filename, "assignment": name or "", "total": 0.0, "possible": 0.0, "error": why,
                 "tampering": ""}
 
     rows, todo = [], []
-    for slot, (filename, name, note, code) in enumerate(plan):
+    for slot, (filename, name, note, code, student) in enumerate(plan):
         if filename in book.rows:
             continue  # graded by an earlier run
         if code is None:
-            rows.append(zero(filename, name, note))
+            rows.append(zero(filename, name, note, student))
             book.add(rows[-1])
         else:
-            todo.append((filename, code, assignments[name], slot, note))
+            todo.append((filename, code, assignments[name], slot, note, student))
 
-    def job(filename, code, a, slot, note):
+    def job(filename, code, a, slot, note, student):
         cells = [tuple(c) for c in json.loads(code.read_text())]
-        return grade_one_safely(filename, cells, a, timeout, slot, isolate, [note] if note else [], budget)
+        return grade_one_safely(filename, cells, a, timeout, slot, isolate, [note] if note else [], budget,
+                                student)
 
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
@@ -211,10 +302,37 @@ def _grade_files(files, assignment, autograder_dir, out, timeout, jobs, progress
     finally:
         sandbox.close_cpu_groups()
     book.finish()
-    if progress:
-        print(f"wrote {out} ({len(book.rows)} submissions, {len(rows)} graded now)", file=sys.stderr)
     earlier = [r for name, r in book.rows.items() if name not in {row["submission"] for row in rows}]
-    return sorted(rows + earlier, key=lambda r: r["submission"])
+    rows = sorted(rows + earlier, key=lambda r: r["submission"])
+    pages = classreport.write(rows, {n: a for n, a in assignments.items() if isinstance(a, Assignment)}, out)
+    if progress:
+        print(f"wrote {out} ({len(book.rows)} submissions, {len(rows) - len(earlier)} graded now) and the class "
+              f"report {pages[0]}", file=sys.stderr)
+    return rows
+
+
+def show_variant(notebook, assignment=None, student_id=None):
+    """What a teacher sees to regrade one notebook by hand: its student id, variant, and for each
+    question the visible inputs and the expected value of that variant (from the reference solution)."""
+    nb = intake.read(notebook)
+    name = assignment or nb["assignment"]
+    if not build.has_questions(name or ""):
+        raise SystemExit(f"{name!r} has no question file (book/assignments/masters/<name>.py)")
+    sid = student_id or identity.student_in((source for _, source in nb["code"]), pathlib.Path(notebook).name)[0]
+    variant = checks.variant_of(name, sid)
+    ref = build.reference(name)
+    lines = [f"{notebook}: assignment {name}, student id {sid!r}, variant {variant}"]
+    for q, question in questions.load(build.MASTERS / f"{name}.py").items():
+        args = questions.visible_rounded(question, variant)
+        if question.kind == "predict":
+            lines.append(f"  {q} ({question.variable}): scenario {checks.short(args, 90)}; "
+                         f"answer {checks.short(question.answer(args))}")
+        elif question.judge is not None:
+            lines.append(f"  {q} {question.function}{checks.short(tuple(args), 90)}: {question.expected_text}")
+        else:
+            lines.append(f"  {q} {question.function}{checks.short(tuple(args), 90)} -> "
+                         f"{checks.short(questions.expected_value(question, ref, args), 90)}")
+    return "\n".join(lines)
 
 
 def main(argv=None):
@@ -232,9 +350,17 @@ def main(argv=None):
                         "those not yet in the CSV)")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="grade even where no sandbox is possible: student code then runs as you")
+    parser.add_argument("--roster", default=None, help="file of student ids; an id not on it scores 0")
+    parser.add_argument("--show-variant", action="store_true",
+                        help="SUBMISSIONS is one notebook: print its variant and that variant's expected values")
+    parser.add_argument("--student-id", default=None, help="with --show-variant: the id to use instead")
     args = parser.parse_args(argv)
+    if args.show_variant:
+        print(show_variant(args.submissions, args.assignment, args.student_id))
+        return 0
     grade_folder(args.submissions, args.assignment, args.autograder_dir, args.out, args.timeout, args.jobs,
-                 budget=args.budget, regrade=args.regrade, unsafe_no_sandbox=args.unsafe_no_sandbox)
+                 budget=args.budget, regrade=args.regrade, unsafe_no_sandbox=args.unsafe_no_sandbox,
+                 roster=args.roster)
     return 0
 
 

@@ -454,7 +454,7 @@ grader = _BrowserGrader()
 def browser_grader_cell(nb: dict) -> str | None:
     """The source of the cell that replaces `import otter` in the browser copy (None: no tests)."""
     tests = nb.get("metadata", {}).get("otter", {}).get("tests")
-    if not tests:
+    if not tests or "nnbook_checks" in nb.get("metadata", {}):  # variant checks: embed_variant_checks
         return None
     return BROWSER_GRADER % json.dumps(tests)
 
@@ -599,6 +599,17 @@ def is_colab_setup(cell: dict) -> bool:
     return cell["cell_type"] == "code" and "google.colab" in "".join(cell["source"])
 
 
+def embed_variant_checks(nb: dict) -> None:
+    """An assignment with variants: its checks cell reads the checks' data from the notebook file,
+    which a kernel in the browser cannot open; give the cell the data itself (book/assignments/
+    grading/notebook_checks.py reads `_EMBEDDED_CHECKS` first). The checks run the same code."""
+    data = nb.get("metadata", {}).get("nnbook_checks")
+    for cell in nb["cells"]:
+        if data and cell["cell_type"] == "code" and "".join(cell["source"]).startswith("_CHECKS_SOURCE"):
+            cell["source"] = (f"import json as _json\n_EMBEDDED_CHECKS = _json.loads({json.dumps(data)!r})\n"
+                              + "".join(cell["source"]))
+
+
 def stage_notebook(source: Path, target: Path, links: BookLinks | None = None,
                    here: str | None = None) -> None:
     """Write the browser copy of a notebook: outputs cleared, MyST rewritten for JupyterLab, the
@@ -608,6 +619,7 @@ def stage_notebook(source: Path, target: Path, links: BookLinks | None = None,
     here = here or source.relative_to(ROOT / "book").with_suffix("").as_posix()
     nb = json.loads(source.read_text())
     grader = browser_grader_cell(nb)
+    embed_variant_checks(nb)
     cells = []
     for cell in nb["cells"]:
         if is_colab_setup(cell):

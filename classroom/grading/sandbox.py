@@ -221,7 +221,7 @@ class Sandbox:
             config = {"mode": self.mode, "uid": UID_BASE + self.slot if self.mode == "root" else INNER_UID,
                       "cpu": self.cpu_seconds, "visible": _visible_paths(),
                       "python": os.path.abspath(sys.executable), "env": _environment(),
-                      "runner": [str(HERE / "runner.py"), str(HERE / "wire.py")]}
+                      "runner": [str(HERE / "runner.py"), str(HERE / "wire.py"), str(HERE / "tripwire.py")]}
             user = ["--user", "--map-root-user"] if self.mode == "user" else []
             cmd = ["unshare", *user, *NAMESPACES, sys.executable, "-I", str(HERE / "sandbox.py"), "--init",
                    json.dumps(config)]

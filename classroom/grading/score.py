@@ -131,3 +131,88 @@ def score_question(name, question, session, given):
         earned = sum(p for p, ok in zip(points, passed) if ok)
     missing = sorted(missing_names) if student_names and student_names == missing_names else []
     return earned, failures, missing
+
+
+# ---------------------------------------------------------------------------- questions with variants
+def score_variant(question, session, ref, variant, hidden_seed, sources):
+    """Score one question of an assignment with a question file (questions.py) for one student.
+
+    Every input is drawn here, for the student's variant (the visible check) and from a hidden seed;
+    the expected values come from the reference solution on fresh copies of those inputs, never from
+    anything the student's code touched or reported. Returns a dict: ``earned``, ``status`` (passed,
+    missing, wrong, raised, shortcut, type), ``reason`` (one line for the CSV), ``misconception``
+    (label or None) and ``message`` (its explanation with the chapter section).
+    """
+    from . import checks, questions
+    from .shortcuts import shortcut_in_source
+
+    result = {"earned": 0.0, "status": "passed", "reason": "", "misconception": None, "message": ""}
+
+    def lost(status, reason, label=None, message=""):
+        result.update(status=status, reason=reason, misconception=label, message=message)
+        return result
+
+    if question.kind == "predict":
+        found = session.names({question.variable})
+        got = found.get(question.variable, "missing")
+        if got in ("missing", "callable") or got is None or got is Ellipsis or \
+                getattr(got, "type_name", "") == "ellipsis":
+            return lost("missing", "not answered")
+        scenario = questions.visible_rounded(question, variant)
+        expected = question.answer(scenario)
+        if checks.same(got, expected, rtol=question.rtol):
+            result["earned"] = float(question.points)
+            return result
+        wrong = [(label, message, f(scenario)) for label, (f, message) in question.wrong.items()]
+        match = checks.matching_misconception(got, wrong)
+        return lost("wrong", f"predicted {checks.short(got, 30)}, the answer is {checks.short(expected, 30)}",
+                    *(match or (None, "")))
+
+    names = question.function.split("+")
+    found = session.names(set(names))
+    if any(found.get(name) != "callable" for name in names):
+        return lost("missing", "not answered")
+    if question.implement and not question.allowed:
+        for name in names:
+            used = shortcut_in_source(sources, name)
+            if used:
+                return lost("shortcut", f"shortcut: {name} uses {used} (a ready-made implementation)")
+    guard = {"allowed": list(question.allowed)} if question.implement else None
+    for visible, arguments in questions.cases(question, variant, hidden_seed):
+        where = "the visible check" if visible else "a hidden check"
+        values, first_after = [], None
+        try:
+            for name in names:
+                value, after = session.call_plain(name, questions.fresh(arguments), {}, guard=guard)
+                values.append(value)
+                first_after = first_after if first_after is not None else after
+        except CallFailed as e:
+            text = str(e)
+            if text.startswith("shortcut:"):
+                return lost("shortcut", text)
+            return lost("raised", f"{where}: {text.split(' raised ', 1)[-1]}"[:200])
+        value = values[0] if len(values) == 1 else tuple(values)
+        got = questions.result_of(question.result, value, first_after)
+        if question.judge is not None:
+            if got is None or getattr(got, "type_name", "") == "ellipsis":
+                return lost("missing", "not answered")
+            problem = question.judge(got, arguments, ref)
+            if problem:
+                return lost("wrong", f"{where}: {problem}")
+            continue
+        expected = questions.expected_value(question, ref, arguments)
+        if question.result == "arg0" and checks.same(got, arguments[0], rtol=0, atol=0) and \
+                not checks.same(expected, arguments[0], rtol=0, atol=0):  # an update that changed nothing
+            return lost("missing", "not answered (the argument did not change)")
+        problem = checks.type_problem(got, expected)
+        if problem == "not answered yet":
+            return lost("missing", "not answered")
+        if problem:  # a wrong shape may still be a known mistake (a transposed matrix)
+            match = checks.matching_misconception(got, questions.wrong_values(question, ref, arguments))
+            return lost("type", f"{where}: {problem}", *(match or (None, "")))
+        if not checks.same(got, expected):
+            match = checks.matching_misconception(got, questions.wrong_values(question, ref, arguments))
+            return lost("wrong", f"{where}: returned {checks.short(got, 40)}, expected {checks.short(expected, 40)}",
+                        *(match or (None, "")))
+    result["earned"] = float(question.points)
+    return result

@@ -54,40 +54,117 @@ def built(tmp_path_factory):
     return {name: build.build(name, out) for name in NAMES}
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_master_has_at_least_three_questions_with_visible_and_hidden_tests(name):
-    nb = master(name)
-    questions = [c for c in nb.cells if c.cell_type == "raw" and c.source.startswith("# BEGIN QUESTION")]
-    assert len(questions) >= 3
-    tests = question_tests(nb)
-    assert any(h for _, h in tests) and any(not h for _, h in tests)
+CHAPTER_TITLES = ("Neurons", "Activation functions", "Notation", "Cost", "Backpropagation", "SGD",
+                  "Putting it together")
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_master_solutions_pass_every_visible_and_hidden_test(name):
-    """Run setup, solutions and tests in order, each test line as otter's doctest runs it: it must
-    neither raise nor print anything (doctest expects no output)."""
-    nb = master(name)
-    namespace = {}
-    tests = {source for source, _ in question_tests(nb)}
+def question_file(name):
+    from classroom.grading import questions
+
+    return questions.load(build.MASTERS / f"{name}.py")
+
+
+def master_questions(nb):
+    """{name: points} of the master's questions, from their raw `# BEGIN QUESTION` cells."""
+    out = {}
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        source = cell.source.removeprefix("# HIDDEN\n")
-        if source not in tests:
-            exec(compile(strip_markers(source), f"<{name}>", "exec"), namespace)
-            continue
-        for stmt in ast.parse(source).body:
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                exec(compile(ast.Interactive([stmt]), f"<{name} test>", "single"), namespace)
-            assert out.getvalue() == "", f"{name}: a test line printed output: {ast.unparse(stmt)}"
+        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
+            fields = dict(line.split(": ", 1) for line in cell.source.splitlines()[1:] if ": " in line)
+            out[fields["name"]] = float(fields["points"])
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_assignment_has_warm_ups_an_assemble_it_task_and_a_predict_and_explain_task(name):
+    """Issue 19: at least one assemble-it task (several of the chapter's pieces put together, 4 or
+    more points) and one autograded prediction per assignment; the master's questions and points are
+    those of its question file."""
+    qs = question_file(name)
+    assert master_questions(master(name)) == {q: float(v.points) for q, v in qs.items()}
+    functions = [q for q in qs.values() if q.kind == "function"]
+    predictions = [q for q in qs.values() if q.kind == "predict"]
+    assert len(functions) >= 3 and predictions
+    assert any(q.points >= 4 for q in functions), "no assemble-it task"
+    prompts = " ".join(c.source for c in master(name).cells if c.cell_type == "markdown")
+    assert "Assemble it" in prompts and "Predict, then explain" in prompts
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_assignment_page_lists_the_questions_the_notebook_asks(name):
+    """The book's assignment page says what the notebook asks: one line per question, its title as
+    the master's prompt begins, its points."""
+    page = (build.HERE / f"{name}.md").read_text()
+    listed = re.findall(r"^\d+\. \*\*(.+?)\*\* \((\d+) points?\)", page, re.M)
+    prompts = [c.source for c in master(name).cells if c.cell_type == "markdown" and c.source.startswith("**")
+               and not c.source.startswith("**Your variant")]
+    points = list(master_questions(master(name)).values())
+    assert len(listed) == len(points) == len(prompts), (listed, len(prompts))
+    for (title, p), prompt, q_points in zip(listed, prompts, points):
+        assert prompt.startswith(f"**{title}"), (title, prompt[:60])
+        assert float(p) == q_points, (title, p, q_points)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hints_name_the_idea_and_the_section_never_the_code(name):
+    """Old masters: "Hint: ... return np.array(path)", "np.outer(delta, a_prev)", "1 / (1 + np.exp(-z))"."""
+    for q in question_file(name).values():
+        assert any(title in q.hint for title in CHAPTER_TITLES), (q.name, q.hint)
+        for code in ("np.", "return", "(z)", " @ ", "`", "= ", "**"):
+            assert code not in q.hint, (q.name, code, q.hint)
+        if q.kind == "function":
+            for label, (_, message) in q.wrong.items():
+                assert any(title in message for title in CHAPTER_TITLES), (q.name, label, message)
+
+
+def checks_module(name):
+    """The checks module a student notebook carries, loaded here from the same source."""
+    import types
+
+    module = types.ModuleType("nnbook_checks")
+    module._EMBEDDED_CHECKS = build.check_data(name)
+    exec(compile(build.checks_source(), "nnbook_checks", "exec"), module.__dict__)
+    return module
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_reference_solutions_pass_the_students_checks_for_two_students(name):
+    """The master's solutions, run as a student would (with the checks cell the notebook carries,
+    tripwire armed), pass every check for two students; the right predictions differ per variant."""
+    module = checks_module(name)
+    for student in ("ada", "bob"):
+        ns = {"__name__": "__main__"}
+        nb = build.solve(name, copy.deepcopy(master(name)), student)
+        nb.cells = [c for c in nb.cells if c.cell_type == "code" and "grader" not in c.source]
+        for cell in nb.cells:
+            source = cell.source if not cell.source.startswith("student_id") else f"student_id = {student!r}"
+            exec(compile(strip_markers(source), f"<{name}>", "exec"), ns)
+        for variable, value in build_predictions(name, student).items():
+            ns[variable] = value
+        checks = module.Checks(name, ns)
+        for q in question_file(name):
+            passed, lines = checks._run(q)
+            assert passed, (name, student, lines)
+
+
+def build_predictions(name, student):
+    from classroom.grading import checks, questions
+
+    variant = checks.variant_of(name, student)
+    return {q.variable: q.answer(questions.visible_rounded(q, variant))
+            for q in question_file(name).values() if q.kind == "predict"}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_student_notebook_has_no_solution_and_no_hidden_test(name, built):
     student_text = pathlib.Path(built[name][0]).read_text()
     nb = master(name)
+    # nothing of the question file (its misconceptions and hidden draws compute answers) ships
+    parsed = json.loads(student_text)
+    code_and_data = json.dumps([c["source"] for c in parsed["cells"] if c["cell_type"] == "code"]) + \
+        json.dumps(parsed["metadata"])
+    for line in (build.MASTERS / f"{name}.py").read_text().splitlines():
+        if len(line.strip()) > 30 and not line.strip().startswith(("#", '"', "'")):
+            assert json.dumps(line.strip())[1:-1] not in code_and_data, f"question file line leaked: {line}"
     visible_lines = {l.strip() for source, hidden in question_tests(nb) if not hidden for l in source.splitlines()}
     for source, hidden in question_tests(nb):
         if hidden:
@@ -95,12 +172,16 @@ def test_student_notebook_has_no_solution_and_no_hidden_test(name, built):
             for line in {l for l in source.splitlines() if l.strip() not in visible_lines}:
                 assert json.dumps(line)[1:-1] not in student_text, f"hidden test leaked: {line}"
     # The prompts may quote a hint; solution code must not reach any code cell.
-    student_code = "\n".join(c.source for c in nbformat.reads(student_text, as_version=4).cells
-                             if c.cell_type == "code")
+    cells = nbformat.reads(student_text, as_version=4).cells
+    student_code = "\n".join(c.source for c in cells if c.cell_type == "code" and not c.source.startswith("_CHECKS"))
+    machinery = "\n".join(c.source for c in cells if c.cell_type == "code" and c.source.startswith("_CHECKS"))
     for source in solution_cells(nb):
-        body = source.split("# BEGIN SOLUTION")[1].split("# END SOLUTION")[0]
+        body = source.split("# BEGIN SOLUTION")[1].split("# END SOLUTION")[0] if "# BEGIN SOLUTION" in source \
+            else source.split("# SOLUTION")[0]  # a prediction: `name = value  # SOLUTION`
         for line in body.strip().splitlines():
             assert line.strip() not in student_code, f"solution leaked: {line}"
+            if len(line.strip()) > 25:  # the checks cell (comparisons, tripwire) holds no solution line
+                assert json.dumps(line.strip())[1:-1] not in machinery, f"solution in the checks cell: {line}"
 
 
 def comparable(nb):
@@ -124,22 +205,25 @@ def test_student_notebooks_run_and_report_unanswered_questions(built, tmp_path):
 
     for name in NAMES:
         nb = nbformat.read(str(built[name][0]), as_version=4)
+        (id_cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("student_id =")]
+        first_check = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check("))
+        nb.cells.insert(nb.cells.index(first_check), nbformat.v4.new_code_cell('grader.check("q1")'))
+        NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(built[name][0].parent)}}).execute()
+        no_id = nb.cells[nb.cells.index(first_check) - 1]
+        assert "Type your student id" in "".join(o.get("text", "") for o in no_id.outputs)
+        id_cell.source = 'student_id = "ada"'
         NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(built[name][0].parent)}}).execute()
         checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
-        assert len(checks) >= 3
+        assert len(checks) >= 5
         for cell in checks:
-            text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
-            assert "is not answered yet" in text, (name, cell.source, text[:300])
+            text = "".join(o.get("text", "") for o in cell.outputs)
+            assert "is not answered yet" in text and len(text.splitlines()) <= 3, (name, cell.source, text[:300])
 
 
-def fill(student, master_nb):
-    """Return the student notebook with the master's solutions pasted into the answer cells."""
-    answers = iter(strip_markers(s) for s in solution_cells(master_nb))
-    nb = copy.deepcopy(student)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "..." in cell.source and "grader" not in cell.source:
-            cell.source = next(answers)
-    return nb
+def fill(student, master_nb, student_id="ada"):
+    """Return the student notebook with the master's solutions pasted into the answer cells, the
+    student id typed in and, for an assignment with variants, that student's right predictions."""
+    return build.solve(student.metadata["otter"]["assignment_name"], copy.deepcopy(student), student_id)
 
 
 def test_grading_a_folder_gives_expected_scores_and_reasons(built, tmp_path):
@@ -152,7 +236,7 @@ def test_grading_a_folder_gives_expected_scores_and_reasons(built, tmp_path):
     subs.mkdir()
 
     def variant(filename, edit):
-        nb = copy.deepcopy(full)
+        nb = fill(student, master(name), student_id=filename)  # one id each: a shared id scores 0
         edit(nb)
         nbformat.write(nb, str(subs / filename))
 
@@ -183,21 +267,28 @@ def test_grading_a_folder_gives_expected_scores_and_reasons(built, tmp_path):
         rows = {r["submission"]: r for r in csv.DictReader(f)}
     scores = {s: {k: float(v) for k, v in r.items() if k[0] == "q" or k == "total"} for s, r in rows.items()}
     errors = {s: r["error"] for s, r in rows.items()}
-    assert list(next(iter(rows.values()))) == ["submission", "assignment", "q1", "q2", "q3", "q4", "total",
-                                               "possible", "error", "tampering"]
-    assert scores["alice_full.ipynb"]["total"] == 8.0 and errors["alice_full.ipynb"] == ""
-    assert scores["bob_partial.ipynb"] == {"q1": 2.0, "q2": 0.0, "q3": 2.0, "q4": 2.0, "total": 6.0}
-    assert scores["carol_crash.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
+    assert list(next(iter(rows.values()))) == ["submission", "assignment", "q1", "q2", "q3", "q4", "q5", "q6",
+                                               "total", "possible", "error", "tampering"]
+    full_marks = {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 2.0, "q5": 4.0, "q6": 2.0, "total": 14.0}
+
+    def without(*lost):
+        out = {**full_marks, **{q: 0.0 for q in lost}}
+        out["total"] = sum(v for q, v in out.items() if q != "total")
+        return out
+
+    assert scores["alice_full.ipynb"]["total"] == 14.0 and errors["alice_full.ipynb"] == ""
+    assert scores["bob_partial.ipynb"] == without("q2")
+    assert scores["carol_crash.ipynb"] == without("q4")
     assert "RuntimeError: I broke it" in errors["carol_crash.ipynb"]
-    assert scores["dan_loop.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
+    assert scores["dan_loop.ipynb"] == without("q4")
     dan_cell = next(i for i, c in enumerate(full.cells) if "def descend" in c.source) + 1
     assert errors["dan_loop.ipynb"].startswith(
         f"cell {dan_cell} (while True:) did not finish within {timeout} s"), errors
     assert scores["erin_corrupt.ipynb"]["total"] == 0.0
     assert errors["erin_corrupt.ipynb"].startswith("not a valid notebook")
-    assert scores["frank_loop_in_function.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 0.0, "total": 6.0}
-    assert errors["frank_loop_in_function.ipynb"] == (
-        f"q4: descend(...) did not return within {timeout} s; q4 scored 0"), errors
-    assert scores["gina_missing.ipynb"] == {"q1": 2.0, "q2": 2.0, "q3": 0.0, "q4": 2.0, "total": 6.0}
-    assert errors["gina_missing.ipynb"] == "missing questions: q3", errors
-    assert all(float(r["possible"]) == 8.0 for r in rows.values())
+    assert scores["frank_loop_in_function.ipynb"] == without("q4")
+    assert f"q4: the visible check: descend(...) did not return within {timeout} s" in \
+        errors["frank_loop_in_function.ipynb"], errors
+    assert scores["gina_missing.ipynb"] == without("q3")
+    assert errors["gina_missing.ipynb"] == "q3: not answered", errors
+    assert all(float(r["possible"]) == 14.0 for r in rows.values())

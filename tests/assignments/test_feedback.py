@@ -58,9 +58,9 @@ def checked(built, tmp_path_factory):
 def test_a_renamed_notebook_finds_its_checks(checked):
     """Old notebook: FileNotFoundError in the set-up cell, then NameError: grader on every check."""
     nb, outputs, _ = checked
-    setup = next(c for c in nb.cells if "otter.Notebook(" in c.source)
+    setup = next(c for c in nb.cells if c.source.startswith("_CHECKS_SOURCE"))
     assert not any(o.get("output_type") == "error" for o in setup.outputs), text_of(setup)
-    assert "All test cases passed" in outputs['grader.check("q3")'], outputs['grader.check("q3")']
+    assert outputs['grader.check("q3")'].strip() == "q3: passed.", outputs['grader.check("q3")']
 
 
 def test_a_wrong_answer_shows_what_came_back_what_was_expected_and_a_hint(checked):
@@ -68,16 +68,15 @@ def test_a_wrong_answer_shows_what_came_back_what_was_expected_and_a_hint(checke
     never said what the function returned."""
     _, outputs, _ = checked
     text = outputs['grader.check("q1")']
-    assert "returned 0.0" in text and "expected 2.93" in text and "Hint:" in text, text
-    assert "passed" not in text.lower(), text
+    assert "returned: 0" in text and "expected: " in text and "hint:" in text, text
+    assert "passed" not in text.lower() and len(text.strip().splitlines()) <= 5, text  # fits on a screen
 
 
 def test_an_unanswered_question_says_only_that(checked):
     """Old notebook: "not answered yet", then numpy's TypeError from the next case."""
     _, outputs, _ = checked
     text = outputs['grader.check("q2")']
-    assert "q2 is not answered yet" in text and "TypeError" not in text, text
-    assert text.count("Failed example") == 1 and "returned [None" not in text, text  # nothing after it
+    assert text.strip() == "q2 is not answered yet.", text  # nothing after it
 
 
 def test_types_are_checked(checked):
@@ -132,4 +131,4 @@ def test_otter_run_with_the_zip_gives_full_marks_to_a_solution(built, tmp_path):
                    check=True, capture_output=True, timeout=600)
     results = json.loads((tmp_path / "results.json").read_text())
     scores = {t["name"]: t["score"] for t in results["tests"] if "score" in t}  # Gradescope's format
-    assert scores == {"q1": 2, "q2": 2, "q3": 2, "q4": 1}, results
+    assert scores == {"q1": 2, "q2": 2, "q3": 2, "q4": 1, "q5": 4, "q6": 2}, results

@@ -19,7 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 from classroom import build, grade
 from test_assignments import fill, master
 
-NEURONS_POINTS = {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 1.0}
+NEURONS_POINTS = {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 1.0, "q5": 4.0, "q6": 2.0}
 DAEMON_MARK = "grading-test-daemon-7f3a"
 
 WRONG = {  # plausible wrong answers, each of the right type
@@ -27,6 +27,8 @@ WRONG = {  # plausible wrong answers, each of the right type
     "def perceptron": "def perceptron(w, x, b):\n    return 0",
     "def neuron": "def neuron(w, x, b):\n    return 0.5",
     "def side": "def side(w, b, X):\n    return np.zeros(len(X), dtype=int)",
+    "def logic_network": "def logic_network(X, lo, hi, gate):\n    return np.zeros(len(X), dtype=int)",
+    "prediction_q6 =": 'prediction_q6 = "stays"',
 }
 
 # Reads the master notebook next to the installed nnlib and runs its solution cells.
@@ -123,6 +125,7 @@ def graded(built, neurons_full, tmp_path_factory):
 
     def variant(filename, edit=None):
         nb = copy.deepcopy(neurons_full)
+        nb = fill(nb, master("neurons"), student_id=filename)  # one id each: a shared id scores 0 (issue 19)
         if edit:
             edit(nb)
         nbformat.write(nb, str(subs / filename))
@@ -198,14 +201,14 @@ def test_wrong_answers_score_nothing(graded):
     assert scores(rows["wrong.ipynb"]) == dict.fromkeys(NEURONS_POINTS, 0.0)
 
 
-@pytest.mark.parametrize("filename, question, what", [
-    ("exit_in_q2.ipynb", "q2", "exit code 0"),
-    ("segfault_in_q3.ipynb", "q3", "SIGSEGV"),
+@pytest.mark.parametrize("filename, questions, what", [
+    ("exit_in_q2.ipynb", ("q2", "q5"), "exit code 0"),  # q5 builds its network from q2's perceptron
+    ("segfault_in_q3.ipynb", ("q3",), "SIGSEGV"),
 ])
-def test_a_cell_that_kills_python_costs_only_its_question(graded, filename, question, what):
+def test_a_cell_that_kills_python_costs_only_its_question(graded, filename, questions, what):
     """Old grader: "grading failed: DeadKernelError" and 0 for the whole notebook."""
     rows, _, _ = graded
-    assert scores(rows[filename]) == {**NEURONS_POINTS, question: 0.0}
+    assert scores(rows[filename]) == {**NEURONS_POINTS, **dict.fromkeys(questions, 0.0)}
     assert what in rows[filename]["error"] and "ended Python" in rows[filename]["error"], rows[filename]["error"]
 
 
@@ -338,4 +341,4 @@ def test_without_isolation_the_unsafe_flag_grades_and_says_what_is_unprotected(b
     err = capsys.readouterr().err
     assert err.startswith("WARNING: no sandbox (this machine does not allow user namespaces)"), err[:300]
     assert "other submissions, the grades file, the masters" in err and "network" in err
-    assert row["total"] == 7.0 and row["error"] == ""
+    assert row["total"] == sum(NEURONS_POINTS.values()) and row["error"] == ""

@@ -90,3 +90,21 @@ def test_each_release_is_a_child_of_the_previous_one(tmp_path, release):
     assert git("--git-dir", str(repo), "rev-parse", f"{second}^") == first
     tree = git("--git-dir", str(repo), "ls-tree", "-r", "--name-only", "student").splitlines()
     assert sorted(tree) == files(release)
+
+
+def test_release_holds_no_line_of_the_question_files_and_carries_nnlib(release):
+    """Issue 19: the question files beside the masters (usual wrong answers, hidden draws) compute
+    answers; none of their code reaches students. nnlib does (the student environment's wheel), and
+    each student notebook carries its checks for every variant."""
+    code = set()
+    for path in (ROOT / "book" / "assignments" / "masters").glob("*.py"):
+        code |= {line.strip() for line in path.read_text().splitlines()
+                 if len(line.strip()) > 30 and not line.strip().startswith(("#", '"', "'"))}
+    public = {line.strip() for path in (ROOT / "nnlib").rglob("*.py") for line in path.read_text().splitlines()}
+    code -= public  # a line nnlib itself has (`nabla_w, nabla_b = net.backprop(X, Y)`) is no secret
+    assert len(code) > 100
+    assert leaked(release, code) == []
+    assert list((release / ".binder").glob("how_neural_networks_learn-*.whl"))
+    for master in MASTERS:
+        nb = json.loads((release / "book" / "assignments" / "student" / master.name).read_text())
+        assert nb["metadata"]["nnbook_checks"]["assignment"] == master.stem
