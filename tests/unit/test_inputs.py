@@ -202,7 +202,7 @@ BAD_INPUTS = {
     "figure value NaN": (lambda: widgets.cost_landscape(w=NAN), ValueError, r"w must be a number from .* got nan"),
     "figure value a string": (lambda: widgets.activation_explorer(z="a"), (ValueError, TypeError), r"\bz\b"),
     "figure step out of range": (lambda: widgets.backprop_stepper(step=-1), ValueError, r"step must be a number from 0"),
-    "figure epoch out of range": (lambda: widgets.digits_training(epoch=500), ValueError, r"epoch must be a number from 0 to 30"),
+    "figure epoch out of range": (lambda: widgets.digits_training(epoch=500), ValueError, r"epoch must be a number from 0 to 100, got 500"),
     "figure dataset misspelt": (lambda: widgets.training_playground(dataset="moon"), ValueError,
                                 r"default must be one of \['xor', 'moons', 'circles', 'spirals'\], got 'moon'"),
 }
