@@ -21,11 +21,10 @@ import pytest
 from attacks import FAKE_NETWORK, FORGE_STATUS, SILENCE_AUDIT, STUBBORN, answer_cell
 from classroom import build, grade
 from classroom.grading import run, wire
-from test_grading import neurons_full  # noqa: F401 - a fixture, on this module's `built`
+from test_grading import NEURONS_POINTS, fill, master, neurons_full  # noqa: F401 - a fixture, on this module's `built`
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-NEURONS_POINTS = {"q1": 2.0, "q2": 2.0, "q3": 2.0, "q4": 1.0}
 ISOLATED, WHY = grade.sandbox.probe()
 needs_sandbox = pytest.mark.skipif(not ISOLATED, reason=f"no sandbox on this machine: {WHY}")
 
@@ -44,8 +43,10 @@ def graded(built, neurons_full, tmp_path_factory):
     """Grade one folder with ASSIGNMENT=neurons; return (rows by file name, the CSV's text)."""
     subs = tmp_path_factory.mktemp("subs")
 
+    student = nbformat.read(str(built / "neurons" / "student" / "neurons.ipynb"), as_version=4)
+
     def variant(filename, edit=lambda nb: None):
-        nb = copy.deepcopy(neurons_full)
+        nb = fill(student, master("neurons"), student_id=filename)  # one id each: a shared id scores 0
         edit(nb)
         nbformat.write(nb, str(subs / filename))
 
@@ -190,7 +191,7 @@ def test_another_assignments_notebook_scores_zero_and_says_which(graded):
     """Old grader: with ASSIGNMENT=neurons a finished notation notebook scored 7/7 in the neurons grades."""
     rows, _ = graded
     row = rows["notation_done.ipynb"]
-    assert row["assignment"] == "neurons" and float(row["total"]) == 0.0 and float(row["possible"]) == 7.0, row
+    assert row["assignment"] == "neurons" and float(row["total"]) == 0.0 and float(row["possible"]) == sum(NEURONS_POINTS.values()), row
     assert "notation" in row["error"], row
 
 
@@ -198,7 +199,7 @@ def test_another_assignments_notebook_scores_zero_and_says_which(graded):
 def test_an_unreadable_notebook_keeps_the_assignments_points(graded):
     rows, _ = graded
     row = rows["corrupt.ipynb"]
-    assert float(row["possible"]) == 7.0 and row["error"].startswith("not a valid notebook"), row
+    assert float(row["possible"]) == sum(NEURONS_POINTS.values()) and row["error"].startswith("not a valid notebook"), row
 
 
 @needs_sandbox
@@ -248,7 +249,7 @@ def test_a_huge_notebook_costs_the_grader_little_and_says_its_size(built, tmp_pa
     rows = {r["submission"]: r for r in csv.DictReader(out.read_text().splitlines())}
     assert "60.0 MiB" in rows["tiny_dicts.ipynb"]["error"], rows["tiny_dicts.ipynb"]
     assert rows["oversize.ipynb"]["error"] == "the notebook is 65.0 MiB, over the 64.0 MiB limit; not read"
-    assert all(float(r["possible"]) == 7.0 for r in rows.values())
+    assert all(float(r["possible"]) == sum(NEURONS_POINTS.values()) for r in rows.values())
 
 
 @needs_sandbox
@@ -256,9 +257,10 @@ def test_a_killed_run_keeps_its_grades_and_a_rerun_grades_only_the_rest(built, n
     """Old grader: the CSV was written only at the end, so killing the grader lost every grade."""
     subs = tmp_path / "subs"
     subs.mkdir()
-    for i in range(2):
-        nbformat.write(neurons_full, str(subs / f"a{i}.ipynb"))
-    slow = copy.deepcopy(neurons_full)
+    student = nbformat.read(str(built / "neurons" / "student" / "neurons.ipynb"), as_version=4)
+    for i in range(2):  # one id each: a shared id scores 0 (issue 19)
+        nbformat.write(fill(student, master("neurons"), student_id=f"a{i}"), str(subs / f"a{i}.ipynb"))
+    slow = fill(student, master("neurons"), student_id="z_slow")
     cell = answer_cell(slow, "def side")
     cell.source = "import time\ntime.sleep(10)\n" + cell.source
     nbformat.write(slow, str(subs / "z_slow.ipynb"))
@@ -283,7 +285,7 @@ def test_a_killed_run_keeps_its_grades_and_a_rerun_grades_only_the_rest(built, n
     graded_now = [r for r in rows if isinstance(r["total"], float)]
     assert [r["submission"] for r in graded_now] == ["z_slow.ipynb"], rows
     final = {r["submission"]: r for r in csv.DictReader(out.read_text().splitlines())}
-    assert all(float(r["total"]) == 7.0 for r in final.values()), final
+    assert all(float(r["total"]) == sum(NEURONS_POINTS.values()) for r in final.values()), final
 
 
 def test_a_rerun_knows_formula_named_rows_and_drops_a_row_cut_short(tmp_path):
