@@ -29,12 +29,7 @@ def plain(text: str) -> str:
 
 
 def _in_cell(node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.container) and "cell" in parent.get("classes", []):
-            return True
-        parent = parent.parent
-    return False
+    return _cell_of(node) is not None
 
 
 def _shorten(text: str, limit: int) -> str:

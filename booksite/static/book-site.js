@@ -71,6 +71,7 @@
   function start() {
     wideContentsToggle();
     closeDrawersOnNavigation();
+    layOutSectionsAhead();
     markScrollers();
     window.addEventListener("resize", soon);
   }
@@ -92,6 +93,25 @@
       toc.classList.toggle("book-toc-hidden");
       toggle.setAttribute("aria-expanded", String(hidden));
     }, true);
+  }
+
+  // ---- sections laid out before a reader reaches them -------------------------------------------
+  // book-site.css lets the browser skip sections far from the screen (content-visibility: auto),
+  // and the browser itself lays one out only when it is about half a screen away: a jump of a
+  // whole screen (Page Down, a fling, a link) would show it growing from its estimated height. So a
+  // section is laid out for good (book-near) once it is within two screens of the viewport; its
+  // growth then moves only what lies below, off screen.
+  function layOutSectionsAhead() {
+    const sections = document.querySelectorAll(".bd-article section section");
+    if (!sections.length || !("IntersectionObserver" in window)) return;
+    const near = new IntersectionObserver((entries) => {
+      entries.forEach((entry) => {
+        if (!entry.isIntersecting) return;
+        entry.target.classList.add("book-near");
+        near.unobserve(entry.target);
+      });
+    }, {rootMargin: "200% 0px 200% 0px"});
+    sections.forEach((section) => near.observe(section));
   }
 
   // ---- the drawers close when a reader picks an entry -----------------------------------------
