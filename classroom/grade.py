@@ -23,10 +23,11 @@ import sys
 
 import nbformat
 
+from classroom import masters
 from classroom.grading import intake, report, sandbox, score
 from classroom.grading.run import Broken, Session, is_grader_cell
 
-KNOWN = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
+KNOWN = masters.names()
 
 
 class Assignment:

@@ -40,8 +40,7 @@ import zipfile
 
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-MASTERS = ROOT / "book" / "assignments" / "masters"
+from classroom.masters import MASTERS, ROOT
 NNLIB_LINE_PREFIX = "how-neural-networks-learn @ "
 
 # The setting is read by the book's JupyterHub button and by the release with one function.

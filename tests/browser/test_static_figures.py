@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from nnlib import widgets
+from nnlib.widgets import registry
 
-FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
-           "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
+FIGURES = list(registry.figures())  # the one list of the figures (see nnlib/widgets/__init__.py)
 
 
 @pytest.fixture(scope="module")
 def page_url(tmp_path_factory, serve):
     folder = tmp_path_factory.mktemp("figures")
-    body = "".join(f"<h2>{name}</h2>{getattr(widgets, name)().to_html(element_id='fig-' + name)}"
+    body = "".join(f"<h2>{name}</h2>{registry.build(name).to_html(element_id='fig-' + name)}"
                    for name in FIGURES)
     (folder / "index.html").write_text(f"<!doctype html><html><head><meta charset='utf-8'>"
                                        f"<title>figures</title><link rel='icon' href='data:,'></head><body>{body}</body></html>")
