@@ -84,7 +84,8 @@ def figures():
     Returns
     -------
     dict of str to callable
-        ``{name: figure function}`` in registration order; ``figures()[name]()`` builds one.
+        ``{name: figure function}``, the book's first, then the others as registered;
+        ``figures()[name]()`` builds one.
     """
     from nnlib import widgets
 
