@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import time
 
+from booksite.browser import CHROMIUM_ARGS
+
 # True once the notebook's kernel is connected and idle (JupyterLite exposes the app as
 # window.jupyterapp because the site's jupyter-lite.json sets exposeAppInBrowser).
 KERNEL_IDLE = """() => {
@@ -165,7 +167,6 @@ HOST_RULES = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 
 
 def chromium_args() -> list[str]:
-    from _support import CHROMIUM_ARGS
     return CHROMIUM_ARGS + [HOST_RULES]
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures for the browser tests (built on _support.py).
+"""Shared fixtures for the browser tests (built on booksite.browser).
 
 * ``chromium``: a Playwright Browser for one test module (Debian's /usr/bin/chromium, headless). Skips
   when Chromium is absent, except in CI (env CI=true), where a missing browser fails the test.
