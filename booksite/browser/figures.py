@@ -9,7 +9,6 @@ import time
 LIVE_TIMEOUT_MS = 120_000  # a loaded 2-core machine; the benchmark reports the real times
 
 
-
 def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -> dict:
     """Move one control to ``value`` (off the grid); return the statuses seen and the time taken."""
     root = page.locator(root_selector)
