@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 from booksite.browser import BOOK_HTML, CHROMIUM_ARGS, NetworkGuard, chromium_path, serve_directory
-from booksite.browser.figures import OFF_GRID, move_off_grid_and_wait
+from booksite.browser.figures import move_off_grid_and_wait, off_grid_moves
 
 TARGET_REDRAW = 0.150
 
@@ -111,7 +111,7 @@ def one_figure(playwright, base: str, figure: str, control: str, value: str, mov
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--figures", default=",".join(f for f, _, _ in OFF_GRID))
+    parser.add_argument("--figures", default=",".join(f for f, _, _ in off_grid_moves()))
     parser.add_argument("--moves", type=int, default=8, help="redraws timed per figure")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     wanted = args.figures.split(",")
     rows = []
     with serve_directory(BOOK_HTML) as base, sync_playwright() as p:
-        for figure, control, value in OFF_GRID:
+        for figure, control, value in off_grid_moves():
             if figure not in wanted:
                 continue
             rows.append(one_figure(p, base, figure, control, value, args.moves))

@@ -13,6 +13,8 @@
 
 import re
 
+from .contracts import javascript_class
+
 _EMBED = re.compile(r"^(?P<dist>https?://.+/@jupyter-widgets/html-manager@[^/]+/dist)/embed-amd\.js$")
 
 
@@ -34,8 +36,7 @@ def _fix_scripts(app, pagename, templatename, context, doctree):
     embed = next((m for m in map(_EMBED.match, names) if m), None)
     require_at = next((i for i, n in enumerate(names) if re.search(r"/require(\.min)?\.js$", n)), None)
     if embed and require_at is not None:
-        from sphinx.builders.html._assets import _JavaScript
-
+        _JavaScript = javascript_class("book_fixes.widget_require_config")
         require_js = unique[require_at]
         body = ('require.config({paths: {"@jupyter-widgets/html-manager/dist": "%s"}});'
                 % embed.group("dist"))

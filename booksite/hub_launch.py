@@ -27,6 +27,8 @@ from urllib.parse import quote, urlencode
 import yaml
 from sphinx.util import logging
 
+from . import contracts
+
 LOGGER = logging.getLogger(__name__)
 PROVIDERS = ("bitbucket", "github", "gitlab")  # the hosts sphinx-book-theme recognizes
 UI_PREFIX = {"classic": "tree", "jupyterlab": "lab/tree"}
@@ -62,6 +64,7 @@ def _theme_option_dicts(app):
 
 def take_over_buttons(app):
     """builder-inited, before the theme: decide which buttons this extension builds."""
+    contracts.check_priorities(app)  # the theme still reads these options after us, and builds its menu before us
     options = app.config.html_theme_options
     repository_url = (options.get("repository_url") or "").strip("/")
     launch = dict(options.get("launch_buttons") or {})

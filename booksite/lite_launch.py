@@ -20,6 +20,8 @@ from pathlib import Path
 
 from docutils import nodes
 
+from . import contracts
+
 LITE_APP = "lite/notebooks/index.html"
 ICON = "_static/images/logo_jupyterlite.svg"  # shipped by sphinx-book-theme
 TOOLTIP = ("Open this page as a live notebook: Python runs inside your browser, nothing to install. "
@@ -77,6 +79,7 @@ def _add_menu_entry(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.connect("builder-inited", contracts.check_priorities)  # the theme's menu exists before ours
     app.connect("doctree-resolved", _add_button)
     # After sphinx-book-theme's add_launch_buttons (priority 501) and before the header is rendered.
     app.connect("html-page-context", _add_menu_entry, priority=502)

@@ -28,10 +28,6 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip()
 
 
-def _in_cell(node) -> bool:
-    return _cell_of(node) is not None
-
-
 def _shorten(text: str, limit: int) -> str:
     text = plain(text)
     if len(text) <= limit:
@@ -119,12 +115,17 @@ def _looks_like_path(alt: str, uri: str) -> bool:
 
 
 def _cell_of(node):
+    """The notebook cell (a container of class "cell") that holds ``node``, or None."""
     parent = node.parent
     while parent is not None:
         if isinstance(parent, nodes.container) and "cell" in parent.get("classes", []):
             return parent
         parent = parent.parent
     return None
+
+
+def _in_cell(node) -> bool:
+    return _cell_of(node) is not None
 
 
 def _prose_before(cell) -> str:

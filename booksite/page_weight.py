@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from . import contracts
+
 INLINE_LIMIT = 2048
 INLINE_DIR = "_images/inline"
 
@@ -123,16 +125,29 @@ _STYLE_OF = {"fa-solid": "solid", "fas": "solid", "fa-regular": "regular", "far"
              "fa-brands": "brands", "fab": "brands"}
 
 
-def icon_css(html_text: str, icons: dict) -> str:
-    """CSS that draws every fontawesome icon used in a page as a mask (see book-site.css)."""
-    rules = {}
+# Font Awesome classes that change how an icon is drawn rather than name one.
+_MODIFIERS = {"fa-lg", "fa-xs", "fa-sm", "fa-fw", "fa-spin", "fa-pulse", "fa-border", "fa-inverse",
+              "fa-stack", "fa-stack-1x", "fa-stack-2x", "fa-ul", "fa-li", "fa-pull-left", "fa-pull-right",
+              *(f"fa-{n}x" for n in range(1, 11))}
+
+
+def icons_used(html_text: str) -> set[tuple[str, str]]:
+    """{(style, name)} of every Font Awesome icon a page shows (``name`` without ``fa-``)."""
+    used = set()
     for classes in _ICON_CLASS.findall(html_text):
         names = classes.split()
         style = next((_STYLE_OF[c] for c in names if c in _STYLE_OF), "solid")
-        for name in names:
-            icon_name = name[3:]
-            if not name.startswith("fa-") or name in _STYLE_OF or icon_name not in icons.get(style, {}):
-                continue
+        used |= {(style, name[3:]) for name in names if name.startswith("fa-") and name not in _STYLE_OF
+                 and name not in _MODIFIERS and not name.startswith(("fa-rotate-", "fa-flip-"))}
+    return used
+
+
+def icon_css(html_text: str, icons: dict) -> str:
+    """CSS that draws every fontawesome icon used in a page as a mask (see book-site.css)."""
+    rules = {}
+    for style, icon_name in icons_used(html_text):
+        name = "fa-" + icon_name
+        if icon_name in icons.get(style, {}):
             w, h, paths = icons[style][icon_name]
             svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}">'
                    + "".join(f'<path d="{p}"/>' for p in paths) + "</svg>")
@@ -223,6 +238,7 @@ def rewrite_page(page: Path, root: Path, icons: dict, report: Report, keep_thebe
     text = _IMG_TAG.sub('<img loading="lazy" decoding="async"', text)
 
     if icons and _FA_SCRIPT.search(text):
+        contracts.check_icons(icons, icons_used(text))  # never drop the script for icons not parsed
         text = _FA_SCRIPT.sub("", text)
         css = icon_css(text, icons)
         if css:
@@ -249,13 +265,15 @@ def skip_theme_scroll_pass(root: Path) -> str | None:
     (step 6 of the module docstring); returns a problem, or None."""
     script = root / THEME_SCRIPT
     if not script.is_file():
-        return None
+        raise contracts.ContractError("page_weight.theme_scroll_pass", f"the theme's script {THEME_SCRIPT} is gone")
     text = script.read_text(encoding="utf-8")
     if THEME_SCROLL_SKIP in text:
         return None
     if text.count(THEME_SCROLL_PASS) != 1:
-        return (f"{THEME_SCRIPT}: the theme's scrollable-box pass was not found (a new theme "
-                "version?): pages would do a full layout at load; update page_weight.THEME_SCROLL_PASS")
+        raise contracts.ContractError(
+            "page_weight.theme_scroll_pass", f"{THEME_SCRIPT} holds the theme's scrollable-box pass "
+            f"{text.count(THEME_SCROLL_PASS)} times, not once: pages would do a full layout at load; "
+            "update page_weight.THEME_SCROLL_PASS")
     script.write_text(text.replace(THEME_SCROLL_PASS, THEME_SCROLL_SKIP), encoding="utf-8")
     return None
 
@@ -267,6 +285,8 @@ def rewrite_site(root: Path, keep_thebe: bool = False, keep_search_tools: bool =
         report.problems.append((THEME_SCRIPT, problem))
     script = root / "_static" / "scripts" / "fontawesome.js"
     icons = load_icons(script.read_text(encoding="utf-8", errors="replace")) if script.is_file() else {}
+    if script.is_file():
+        contracts.check_icons(icons)
     for page in sorted(root.rglob("*.html")):
         if INLINE_DIR in page.as_posix() or page.relative_to(root).parts[0] == "lite":
             continue  # lite/: the in-browser edition's own app (booksite/lite/build.py), not a book page

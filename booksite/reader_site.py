@@ -27,7 +27,7 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import page_layout, page_math, page_styles, page_text, page_weight
+from . import contracts, page_layout, page_math, page_styles, page_text, page_weight
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +61,7 @@ def _thebe_in_use(app) -> bool:
 def _page_context(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if scripts:
-        from sphinx.builders.html._assets import _JavaScript
-
+        _JavaScript = contracts.javascript_class("reader_site.mathjax_url")
         thebe = _thebe_in_use(app)
         kept = []
         for js in scripts:

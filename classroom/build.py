@@ -34,11 +34,10 @@ import sys
 import warnings
 import zipfile
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]   # the checkout this package is installed from
-HERE = ROOT / "book" / "assignments"
-MASTERS = HERE / "masters"
-BOOK_STUDENT = HERE / "student"
-NAMES = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
+from classroom.masters import MASTERS, ROOT, names
+
+BOOK_STUDENT = ROOT / "book" / "assignments" / "student"
+NAMES = names()  # one per master notebook
 
 
 def build(name, out, check=False):

@@ -38,11 +38,11 @@ import tempfile
 
 import nbformat
 
-from classroom import build
+from classroom import build, masters
 from classroom.grading import checks, classreport, identity, intake, questions, report, sandbox, score
 from classroom.grading.run import Broken, OutOfTime, Session, is_grader_cell
 
-KNOWN = ["neurons", "activations", "notation", "cost", "backprop", "sgd", "putting-it-together"]
+KNOWN = masters.names()
 
 
 class Assignment:

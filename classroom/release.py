@@ -40,8 +40,7 @@ import zipfile
 
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-MASTERS = ROOT / "book" / "assignments" / "masters"
+from classroom.masters import MASTERS, ROOT
 SOLUTIONS = ROOT / "instructors"  # the instructors' guide: worked solutions, never released
 NNLIB_LINE_PREFIX = "how-neural-networks-learn @ "
 

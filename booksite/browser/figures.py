@@ -8,13 +8,6 @@ import time
 
 LIVE_TIMEOUT_MS = 120_000  # a loaded 2-core machine; the benchmark reports the real times
 
-# (figure, a control, a value off its grid) for the full run; the neurons one runs in make test.
-OFF_GRID = [("neuron_playground", "w2", "0.3"), ("activation_explorer", "z", "2.2"),
-            ("forward_pass_explorer", "w11", "0.7"), ("cost_landscape", "w", "0.2"),
-            ("descent_path", "n_steps", "45"), ("backprop_stepper", "x1", "-0.3"),
-            ("sgd_vs_full_batch", "batch_size", "9"), ("training_playground", "hidden", "5"),
-            ("digits_training", "hidden", "20")]
-
 
 def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -> dict:
     """Move one control to ``value`` (off the grid); return the statuses seen and the time taken."""
@@ -36,3 +29,31 @@ def move_off_grid_and_wait(page, root_selector: str, control: str, value: str) -
             "key": root.get_attribute("data-key"), "status": root.locator(".nnlib-note").text_content(),
             "waited_ms": root.get_attribute("data-waited-ms"),
             "description": root.locator(".nnlib-description").text_content()}
+
+
+def off_grid_value(control):
+    """A value of slider ``control`` off its precomputed grid, as the page's input takes it (a
+    string), or None: the step nearest halfway from its default towards the far end of its range."""
+    if not hasattr(control, "step"):
+        return None  # a Choice: every option is a frame or not; the sliders are what move off grid
+    far = control.max if control.max - control.default >= control.default - control.min else control.min
+    value = control.snap(control.default + (far - control.default) / 2)
+    if value == control.default or any(abs(value - v) < control.step / 2 for v in control.static_values()):
+        return None
+    return str(value)
+
+
+def off_grid_moves() -> list[tuple[str, str, str]]:
+    """(figure, control, value) for every figure of the registry: its first slider that can move
+    off the precomputed grid, and that value. Read by tests/browser/test_live_figures.py (the full
+    run) and benchmarks/bench_worker.py."""
+    from nnlib.widgets import registry
+
+    moves = []
+    for name in registry.figures():
+        for control in registry.build(name).controls:
+            value = off_grid_value(control)
+            if value is not None:
+                moves.append((name, control.name, value))
+                break
+    return moves

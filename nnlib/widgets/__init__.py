@@ -28,15 +28,23 @@ example to copy):
    (an axis whose limits move); and anything else ``update`` needs.
 3. **update(art, **values)** calls the state function and sets every changing artist from its
    result. It sets everything every time: no flags, no caches of its own.
-4. **The public function** builds the controls and returns
-   ``InteractiveFigure(name, controls, setup, update, figsize=..., alt=...)``. Each control
-   declares what it redraws: ``redraw="dynamic"`` (default), a layer's name, or ``"all"``;
-   the figure works out which controls changed. ``static=[...]`` lists the values the HTML book
-   precomputes (every combination is one frame: keep the product near 100 or below); a control
-   without them is shown there as fixed at its default.
+4. **The public function**, decorated with ``@figure_factory(title=..., caption=...)`` (from
+   :mod:`.registry`; the gallery shows the title and the one-sentence caption above the figure),
+   builds the controls and returns ``InteractiveFigure(name, controls, setup, update,
+   figsize=..., alt=...)`` with ``name`` the function's name. Each control declares what it
+   redraws: ``redraw="dynamic"`` (default), a layer's name, or ``"all"``; the figure works out
+   which controls changed. ``static=[...]`` lists the values the HTML book precomputes (every
+   combination is one frame: keep the product near 100 or below); a control without them is
+   shown there as fixed at its default.
 
-Then import the function below, add it to ``FIGURES`` in the tests and to ``benchmarks/
-bench_widgets.py``, and show it in ``book/figures.ipynb``. A figure imports nnlib and the shared
+That is all: :func:`.registry.figures`, the one list of the figures, finds every module in this
+folder, so the new figure is in every test that lists figures (``tests/unit/test_widgets.py``,
+``test_widgets_live.py``, ``tests/browser/test_static_figures.py``, ``test_live_figures.py``),
+in ``benchmarks/bench_widgets.py``, on the API page and in the gallery ``book/figures.ipynb``,
+and ``from nnlib.widgets import myfigure_function`` works. To place it in the book's order,
+import it below and add it to ``__all__``. A figure kept in another package is registered the
+same way by naming its module under the entry point group ``nnlib.figures`` in that package's
+``pyproject.toml`` (:data:`.registry.ENTRY_POINT_GROUP`). A figure imports nnlib and the shared
 modules above, never another figure's module.
 """
 from .activations import activation_explorer
@@ -54,3 +62,13 @@ __all__ = [
     "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training",
     "InteractiveFigure", "Slider", "Choice",
 ]
+
+
+def __getattr__(name):
+    """A figure that no import above names yet: found by the registry (see the guide)."""
+    from .registry import figures
+
+    found = figures()
+    if name in found:
+        return found[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

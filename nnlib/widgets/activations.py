@@ -120,7 +120,12 @@ def _update(art, z, activation, z_max):
     art["readout"].set_text(f"z = {z:.2f}\nf(z) = {state['f_z']:.3f}\nf'(z) = {state['prime_z']:.3f}")
 
 
-@figure_factory
+@figure_factory(
+    title="Activation functions",
+    caption=(
+        "Pick an activation and move z: where the slope on the right fades to zero (the "
+        "sigmoid's tails) or is exactly zero (ReLU for z < 0), the shading marks where "
+        "learning gets no signal; leaky ReLU keeps a small slope there."))
 def activation_explorer(activation="sigmoid", z=0.0, z_max=6.0):
     """Figure for the activations chapter: f and f' side by side, flat and saturated regions shaded.
 

@@ -146,7 +146,11 @@ def _update(art, step, x1, x2):
     art["text"].set_text("\n".join(step_lines(state, step)))
 
 
-@figure_factory
+@figure_factory(
+    title="Backpropagation, step by step",
+    caption=(
+        "Step through the forward pass, then the backward pass; the last step checks every "
+        "gradient against finite differences."))
 def backprop_stepper(step=0, x1=0.5, x2=0.8):
     """Figure for the backprop chapter: step through the forward then the backward pass.
 

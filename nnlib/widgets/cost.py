@@ -140,7 +140,11 @@ def _landscape_update(art, w, b):
     art["fit"].set_data(xs, w * xs + b)
 
 
-@figure_factory
+@figure_factory(
+    title="A cost landscape",
+    caption=(
+        "Move the point: the arrow shows the downhill direction, and it shrinks as you "
+        "approach the minimum."))
 def cost_landscape(w=-0.5, b=0.0):
     """Figure for the cost chapter: move (w, b) over the cost contours; see C and the gradient.
 
@@ -182,7 +186,11 @@ def _descent_update(art, eta, w0, b0, n_steps):
     art["ax_cost"].set_xlim(0, n_steps)
 
 
-@figure_factory
+@figure_factory(
+    title="Gradient descent and the learning rate",
+    caption=(
+        "Raise the learning rate step by step and read the verdict: crawling, converged, "
+        "oscillating, diverged."))
 def descent_path(eta=0.3, w0=-1.0, b0=0.0, n_steps=30):
     """Figure for the cost chapter: gradient descent's path and cost for a learning rate.
 

@@ -95,7 +95,11 @@ def _update(art, x1, x2, w1, w2, b, activation):
                          f"a = {activation}(z)\n  = {state['a']:.3f}")
 
 
-@figure_factory
+@figure_factory(
+    title="One neuron",
+    caption=(
+        "Change the weights and the bias and watch the decision line turn and slide across "
+        "the input plane."))
 def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
     """Figure for the neurons chapter: two inputs, two weights, a bias and an activation.
 

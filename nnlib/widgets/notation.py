@@ -71,7 +71,11 @@ def _update(art, x1, x2, w11, w32, w213):
     art["text"].set_text(matrix_text(state["net"], state["trace"]))
 
 
-@figure_factory
+@figure_factory(
+    title="The forward pass",
+    caption=(
+        "Change an input and follow the new values from left to right through the 2-3-1 "
+        "network."))
 def forward_pass_explorer(x1=0.5, x2=0.8, w11=0.1, w32=-0.6, w213=0.9):
     """Figure for the notation chapter: change the inputs and three weights and watch the values flow.
 

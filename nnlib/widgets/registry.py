@@ -16,13 +16,27 @@ and draws it for the reader's values.
 ('neuron_playground', {'w2': 0.5})
 >>> build(fig.factory, fig.factory_kwargs).values == fig.values
 True
+
+The registry is also the one list of the figures: :func:`figures` is what every test, benchmark
+and page that lists figures reads (the gallery ``book/figures.ipynb``, the API page, the unit,
+browser and live tests, ``benchmarks/bench_widgets.py``). It holds nnlib's own figures, in the
+book's order, then any figure module found in ``nnlib/widgets/`` or named by another installed
+package under the entry point group :data:`ENTRY_POINT_GROUP`.
 """
 import functools
+import importlib
+import importlib.metadata
 import inspect
 import json
+import pkgutil
 
-#: name -> the decorated figure function.
+#: name -> the decorated figure function, in the order the functions were registered.
 FACTORIES = {}
+#: name -> (title, caption): how the gallery introduces each figure (:func:`figure_factory`).
+CAPTIONS = {}
+#: Another package adds figures by naming its figure modules in this entry point group, e.g. in
+#: its pyproject.toml: ``[project.entry-points."nnlib.figures"] my_figure = "mypackage.my_figure"``.
+ENTRY_POINT_GROUP = "nnlib.figures"
 
 
 def _as_json(arguments):
@@ -34,8 +48,17 @@ def _as_json(arguments):
     return data if data == arguments else None
 
 
-def figure_factory(function):
-    """Decorator: register a figure function and record how each figure it returns was made."""
+def figure_factory(function=None, *, title=None, caption=None):
+    """Decorator: register a figure function and record how each figure it returns was made.
+
+    Used bare (``@figure_factory``) or with the words the gallery shows above the figure:
+    ``@figure_factory(title="One neuron", caption="Change the weights ...")``. Without them the
+    gallery uses the figure's name and the first line of the function's docstring.
+    """
+    if function is None:
+        return functools.partial(figure_factory, title=title, caption=caption)
+    if not callable(function):
+        raise ValueError(f"figure_factory decorates a figure function, got {function!r}")
     signature = inspect.signature(function)
 
     @functools.wraps(function)
@@ -45,8 +68,48 @@ def figure_factory(function):
         figure.factory_kwargs = _as_json(dict(signature.bind(*args, **kwargs).arguments))
         return figure
 
+    summary = (inspect.getdoc(function) or "").split("\n\n")[0].replace("\n", " ")
     FACTORIES[function.__name__] = factory
+    CAPTIONS[function.__name__] = (title or function.__name__, caption or summary)
     return factory
+
+
+def figures():
+    """Every figure function by name: the one list of the book's figures.
+
+    nnlib's figures come first, in the book's order (``nnlib.widgets.__all__``); then every other
+    module of ``nnlib/widgets/`` (a new figure module is found without being imported anywhere)
+    and every module another installed package names under :data:`ENTRY_POINT_GROUP`.
+
+    Returns
+    -------
+    dict of str to callable
+        ``{name: figure function}``, the book's first, then the others as registered;
+        ``figures()[name]()`` builds one.
+    """
+    from nnlib import widgets
+
+    for module in pkgutil.iter_modules(widgets.__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"{widgets.__name__}.{module.name}")
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        entry.load()
+    book = [name for name in widgets.__all__ if name in FACTORIES]
+    return {name: FACTORIES[name] for name in book + [n for n in FACTORIES if n not in book]}
+
+
+def gallery():
+    """Display every figure of :func:`figures`, each under its title and caption.
+
+    The whole of the gallery page, ``book/figures.ipynb``: a figure added by the guide in
+    :mod:`nnlib.widgets` appears there with no cell to write.
+    """
+    from IPython.display import Markdown, display
+
+    for name, factory in figures().items():
+        title, caption = CAPTIONS[name]
+        display(Markdown(f"## {title}\n\n{caption}"))
+        display(factory())
 
 
 def build(name, kwargs=None):

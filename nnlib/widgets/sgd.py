@@ -100,7 +100,11 @@ def _update(art, batch_size, eta):
         line.set_data(x, run["costs"])
 
 
-@figure_factory
+@figure_factory(
+    title="Mini-batches against the full batch",
+    caption=(
+        "Small batches wander but, counted in examples seen, they reach a low cost much "
+        "sooner."))
 def sgd_vs_full_batch(batch_size=4, eta=0.3):
     """Figure for the SGD chapter: mini-batch against full-batch descent on the same cost surface.
 

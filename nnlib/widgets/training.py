@@ -153,7 +153,11 @@ def _describe_playground(epoch, dataset, hidden, eta, max_epochs):
     return describe_playground(playground_run(dataset, hidden, eta), dataset, hidden, eta, epoch)
 
 
-@figure_factory
+@figure_factory(
+    title="A training playground",
+    caption=(
+        "Choose a dataset and move through the epochs to watch the decision regions take "
+        "shape."))
 def training_playground(dataset="moons", hidden=8, eta=2.0, epoch=100, max_epochs=300):
     """Figure for the last chapter: train a small network on a 2-D dataset and watch it learn.
 
@@ -277,7 +281,11 @@ def _describe_digits(epoch, hidden, eta, max_epochs):
     return describe_digits(digits_state(digits_run(hidden, eta), epoch), hidden, eta, epoch)
 
 
-@figure_factory
+@figure_factory(
+    title="Learning the digits",
+    caption=(
+        "Move through the epochs: accuracy climbs quickly, and the remaining mistakes are "
+        "often digits a person might misread too."))
 def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
     """Figure for the last chapter: a 64-30-10 network learning the 8x8 digits.
 

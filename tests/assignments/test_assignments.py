@@ -11,10 +11,32 @@ import re
 import nbformat
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-from classroom import build, grade
+import yaml
 
-NAMES = build.NAMES
+from classroom import build, grade, masters
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+NAMES = masters.names()  # the one list: book/assignments/masters/*.ipynb
+
+
+def _toc_files(entries):
+    for entry in entries or []:
+        if "file" in entry:
+            yield entry["file"]
+        for key in ("sections", "chapters", "parts"):
+            yield from _toc_files(entry.get(key))
+
+
+def test_every_master_has_a_page_in_the_toc_and_every_assignment_page_a_master():
+    """The masters folder is the one list of the assignments: the build and the grader read it,
+    and the book's table of contents must agree with it."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = {f[len("book/assignments/"):] for f in _toc_files(toc.get("parts") or toc.get("chapters"))
+             if f.startswith("book/assignments/") and f != "book/assignments/index"}
+    assert pages == set(NAMES), f"_toc.yml lists {sorted(pages)}; the masters are {NAMES}"
+    assert build.NAMES == grade.KNOWN == NAMES
+    for name in NAMES:
+        assert (ROOT / "book" / "assignments" / f"{name}.md").is_file(), f"no page book/assignments/{name}.md"
 
 
 def master(name):

@@ -31,14 +31,14 @@ def serve():
 def figure_html():
     """``figure_html(names) -> (figures, body)``: each figure built once a session and its static HTML
     (element id ``fig-NAME``) under an ``<h2>`` (exporting every frame takes a while)."""
-    from nnlib import widgets
+    from nnlib.widgets import registry
 
     made = {}
 
     def build(names):
         for name in names:
             if name not in made:
-                figure = getattr(widgets, name)()
+                figure = registry.build(name)
                 made[name] = (figure, figure.to_html(element_id="fig-" + name))
         return ({name: made[name][0] for name in names},
                 "".join(f"<h2>{name}</h2>{made[name][1]}" for name in names))

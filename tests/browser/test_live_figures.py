@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 from booksite.browser import BOOK_HTML, NetworkGuard
-from booksite.browser.figures import OFF_GRID, move_off_grid_and_wait
+from booksite.browser.figures import move_off_grid_and_wait, off_grid_moves
 from nnlib import widgets
 from nnlib.widgets.registry import live_frame, live_png
 
@@ -127,7 +127,7 @@ def test_an_old_fixed_control_draws_in_the_page_like_desktop_nnlib(guarded, book
 
 
 @pytest.mark.skipif(not os.environ.get("LITE_FULL"), reason="every figure: make test-lite (LITE_FULL=1)")
-@pytest.mark.parametrize("figure,control,value", OFF_GRID)
+@pytest.mark.parametrize("figure,control,value", off_grid_moves())
 def test_every_figure_draws_off_grid_values_in_the_page(guarded, book_url, figure, control, value):
     context, guard = guarded
     page = context.new_page()

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from nnlib import widgets
+from nnlib.widgets import registry
 
-FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
-           "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
+FIGURES = list(registry.figures())  # the one list of the figures (see nnlib/widgets/__init__.py)
 
 
 @pytest.fixture(scope="module")

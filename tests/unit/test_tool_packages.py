@@ -1,5 +1,6 @@
 """The tool packages (issue 21 item 3): every module of booksite and classroom imports from the
-installed packages, with no sys.path entry of its own, and the browser helpers' own imports resolve."""
+installed packages, with no entry of its own on the import path, and the browser helpers' own
+imports resolve."""
 import importlib
 import pkgutil
 

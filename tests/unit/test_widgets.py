@@ -13,10 +13,10 @@ import pytest
 import nnlib
 from nnlib import widgets
 from nnlib.examples import small_example
-from nnlib.widgets import activations, backprop, controls, cost, export, legibility, neurons, notation, sgd, training
+from nnlib.widgets import (activations, backprop, controls, cost, export, legibility, neurons, notation, registry,
+                           sgd, training)
 
-FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
-           "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
+FIGURES = list(registry.figures())  # the one list of the figures (see nnlib/widgets/__init__.py)
 
 
 # ---- pure functions ----------------------------------------------------------------------
@@ -148,7 +148,7 @@ _FRAMES = {}
 
 def _frames(name):
     if name not in _FRAMES:
-        fig = getattr(widgets, name)()
+        fig = registry.build(name)
         _FRAMES[name] = (fig, fig.frames())
     return _FRAMES[name]
 
@@ -180,7 +180,7 @@ def test_frame_for_values_is_the_one_drawn_for_them(name):
     grid = fig.static_grid()
     point = grid[len(grid) // 2]
     key = "_".join(str(controls.index_of(c.static_values(), point[c.name])) for c in fig.controls)
-    fresh = getattr(widgets, name)()
+    fresh = registry.build(name)
     assert fresh.png(colors=export.STATIC_COLORS, **point) == frames[key]
 
 
@@ -247,9 +247,9 @@ def _pixels(png):
     return np.asarray(Image.open(BytesIO(png)).convert("RGB")).astype(int)
 
 
-@pytest.mark.parametrize("name", FIGURES[:7])
+@pytest.mark.parametrize("name", FIGURES)
 def test_blitted_and_partial_redraws_match_a_fresh_full_draw(name):
-    fig = getattr(widgets, name)()
+    fig = registry.build(name)
     fig.png()
     final = {}
     for c in fig.controls:  # move every control away from its default, one after another
@@ -257,7 +257,7 @@ def test_blitted_and_partial_redraws_match_a_fresh_full_draw(name):
         fig.png(**{c.name: value})
         final[c.name] = value
     moved = _pixels(fig.png())
-    fresh = _pixels(getattr(widgets, name)().png(**final))
+    fresh = _pixels(registry.build(name).png(**final))
     assert moved.shape == fresh.shape
     diff = np.abs(moved - fresh).max(axis=2)
     assert (diff > 0).mean() < 0.001, f"{name}: {(diff > 0).mean():.2%} of pixels differ"
@@ -341,9 +341,9 @@ def test_script_glyphs_count_at_their_own_size():
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_text_of_every_figure_is_at_least_11_css_px_in_the_column(name):
-    grid = getattr(widgets, name)().static_grid()
+    grid = registry.build(name).static_grid()
     for values in (grid[0], grid[-1]):  # a fresh figure each time: a full draw records every text
-        width, texts = _drawn_text_sizes(getattr(widgets, name)(), **values)
+        width, texts = _drawn_text_sizes(registry.build(name), **values)
         assert width <= COLUMN_PX, f"{name} is {width} px wide at its natural size"
         small = [(round(px, 1), text) for px, text in texts if px < 11]
         assert texts and not small, f"{name} at {values}: texts under 11 CSS px: {small[:5]}"

@@ -21,17 +21,19 @@ from nnlib.activations import _numpy_expit
 from nnlib.widgets import export, registry
 from nnlib.widgets.controls import Choice, Slider
 
-FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
-           "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
+FIGURES = list(registry.figures())  # the one list of the figures (see nnlib/widgets/__init__.py)
 
 
 # ---- the registry -------------------------------------------------------------------------
 
 def test_every_figure_function_is_registered_under_its_name():
-    assert sorted(registry.FACTORIES) == sorted(FIGURES)
+    book = [name for name in widgets.__all__ if name in registry.FACTORIES]
+    assert FIGURES[:len(book)] == book and len(book) >= 9  # the book's figures first, in its order
     for name in FIGURES:
-        figure = getattr(widgets, name)()
-        assert figure.factory == name and figure.factory_kwargs == {}
+        figure = getattr(widgets, name)()  # importable from nnlib.widgets, imported above or not
+        assert figure.factory == name == figure.name and figure.factory_kwargs == {}
+        title, caption = registry.CAPTIONS[name]
+        assert title and caption, f"{name}: the gallery needs a title and a caption"
 
 
 def test_a_figure_records_its_arguments_and_is_rebuilt_from_them():
@@ -76,7 +78,7 @@ def test_slider_snap_rounds_to_the_step_and_clamps():
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_precomputed_value_is_a_value_the_slider_can_take(name):
-    for c in getattr(widgets, name)().controls:
+    for c in registry.build(name).controls:
         if isinstance(c, Slider):
             offered = c.values()
             assert offered[0] == c.min and np.isclose(offered[-1], c.max)
@@ -97,7 +99,7 @@ def _attr(attrs, name):
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_control_covers_its_whole_range_and_marks_the_grid(name):
-    figure = getattr(widgets, name)()
+    figure = registry.build(name)
     page = "".join(export._control_html(c, "f") for c in figure.controls)
     found = _inputs(page)
     assert len(found) == len(figure.controls) and "disabled" not in page
