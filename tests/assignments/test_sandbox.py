@@ -16,9 +16,9 @@ pytestmark = pytest.mark.skipif(not ISOLATED, reason=f"no sandbox on this machin
 LOOK_AROUND = f'''\
 import os, socket, resource
 uid = os.getuid()
-repo_visible = os.path.exists({str(ROOT / "book")!r}) or os.path.exists({str(ROOT / ".git")!r})
+repo_visible = any(os.path.exists(str(p)) for p in {[str(ROOT / "book"), str(ROOT / ".git"), str(ROOT / "README.md")]!r})
 masters_visible = os.path.exists({str(ROOT / "book" / "assignments" / "masters")!r})
-home_of_root = os.path.exists("/root/.bash_history") or os.path.exists("/work/main")
+home_of_root = os.path.exists("/root/.bash_history") or os.path.exists("/root/.cache")
 processes = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
 try:
     socket.create_connection(("127.0.0.1", 22), timeout=2)
