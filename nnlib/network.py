@@ -294,7 +294,7 @@ class Network:
         """
         zs, activations = [], [A]
         for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
-            z = A @ W.T  # (n, n_(l-1)) x (n_(l-1), n_l) -> (n, n_l)
+            z = A @ W.T  # (m, n_(l-1)) x (n_(l-1), n_l) -> (m, n_l)
             z += b
             A = self.activation_of_layer(l).f(z)
             zs.append(z)
@@ -368,12 +368,12 @@ class Network:
                 # f'(z^l) from a^l = f(z^l), computed by the forward pass
                 f = self.activation_of_layer(l)
                 f_prime = f.prime_of_a(trace.activations[l])
-                # (n, n_(l+1)) x (n_(l+1), n_l) -> (n, n_l)
+                # (m, n_(l+1)) x (n_(l+1), n_l) -> (m, n_l)
                 delta = (delta @ self.weights[l]) * f_prime
             deltas[l - 1] = delta
             weighted = delta * mean  # each example's share of the mean
             a_prev = trace.activations[l - 1]  # a^(l-1)
-            # (n_l, n) x (n, n_(l-1)) -> (n_l, n_(l-1)): summed over examples;
+            # (n_l, m) x (m, n_(l-1)) -> (n_l, n_(l-1)): summed over examples;
             # out= writes the results into nabla_w[l - 1] and nabla_b[l - 1]
             np.matmul(weighted.T, a_prev, out=nabla_w[l - 1])
             weighted.sum(axis=0, out=nabla_b[l - 1])
