@@ -26,6 +26,7 @@ import argparse
 import importlib.util
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -74,13 +75,13 @@ def hostile_folders(tmp, n):
     built = tmp / "assignments"
     student, _ = build.build("neurons", built)
     notation, _ = build.build("notation", built)
-    full = build.solved("neurons", student)
     honest, mixed = tmp / "honest", tmp / "mixed"
     honest.mkdir()
     mixed.mkdir()
 
     def write(name, edit=None, folders=(honest, mixed)):
-        nb = copy.deepcopy(full)
+        # each its own student id, so each is graded on its own variant (a shared id scores 0)
+        nb = build.solved("neurons", student, student_id=re.sub(r"\W+", "_", pathlib.Path(name).stem))
         if edit:
             edit(nb)
         for folder in folders:

@@ -119,7 +119,7 @@ def to_html(figure, element_id=None):
     element_id = element_id or f"nnlib-{figure.name}-{next(_counter)}"
     sources = {k: "data:image/png;base64," + base64.b64encode(v).decode("ascii") for k, v in frames(figure).items()}
     smallest, _ = smallest_text_px(figure.figure)  # the default view, drawn last by frames()
-    width = figure.figure.canvas.get_width_height(physical=True)[0]
+    width, height = figure.figure.canvas.get_width_height(physical=True)
     texts = {frame_key(figure, values): figure.description(**values) for values in static_grid(figure)}
     defaults = {c.name: c.default for c in figure.controls}
     default_key = frame_key(figure, defaults)
@@ -134,7 +134,8 @@ def to_html(figure, element_id=None):
              f'{html.escape(texts[default_key])}</span> <span class="nnlib-note"></span>'
              '<span class="nnlib-clock" aria-hidden="true"></span></p>',
              f'<img class="nnlib-frame" alt="{html.escape(texts[default_key], quote=True)}" '
-             f'data-text-px="{smallest:.2f}" data-frame-width="{width}" src="{sources[default_key]}">',
+             f'width="{width}" height="{height}" data-text-px="{smallest:.2f}" data-frame-width="{width}" '
+             f'src="{sources[default_key]}">',  # the size reserves the frame's box before it loads
              f'<script type="application/json" class="nnlib-frames">{json.dumps(sources)}</script>',
              f'<script type="application/json" class="nnlib-texts">{_script_json(texts)}</script>',
              "<script>" + _JS.replace("ELEMENT_ID", element_id) + _LIVE_JS.replace("WORKER_PATH", WORKER_PATH)

@@ -117,15 +117,26 @@ PROPERTIES = [
     "cursor", "outline-style", "mask-image", "content-visibility", "transform",
 ]
 
-# Read once every transition has ended; an opaque rgba() is the rgb() colour it equals.
+# Read once every transition has ended; an opaque rgba() is the rgb() colour it equals. Sections
+# far from the screen skip their rendering (content-visibility: auto) until book-site.js lays them
+# out in idle time, and a skipped element's styles are not yet resolved (a copy button's background
+# read transparent in one run and grey in the other): each element's content-visibility is read as
+# the stylesheets give it, then every section is rendered before the other properties are read.
 STYLES = r"""async (props) => {
+  const all = [...document.querySelectorAll('html, body, body *')];
+  const visibility = all.map(e => getComputedStyle(e).getPropertyValue('content-visibility'));
+  all.forEach((e, i) => { if (visibility[i] === 'auto') e.style.contentVisibility = 'visible'; });
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   await Promise.race([Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
                       new Promise(r => setTimeout(r, 3000))]);
-  return [...document.querySelectorAll('html, body, body *')].map(e => {
+  const values = all.map((e, i) => {
     const cs = getComputedStyle(e);
     return e.tagName + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' ' +
-           props.map(p => cs.getPropertyValue(p).replace(/rgba\((\d+), (\d+), (\d+), 1\)/g, 'rgb($1, $2, $3)')).join('|');
+           props.map(p => p === 'content-visibility' ? visibility[i] :
+                     cs.getPropertyValue(p).replace(/rgba\((\d+), (\d+), (\d+), 1\)/g, 'rgb($1, $2, $3)')).join('|');
   });
+  all.forEach((e, i) => { if (visibility[i] === 'auto') e.style.contentVisibility = ''; });
+  return values;
 }"""
 
 
