@@ -46,6 +46,7 @@ class Function:
     allowed: tuple = ()
     result: str = "value"
     judge: Callable = None
+    consistent: Callable = None  # (got, args) -> None, or why the results contradict themselves
     expected_text: str = ""
     reference: str = None  # the reference function's name, when it differs
     kind = "function"

@@ -193,6 +193,11 @@ def score_variant(question, session, ref, variant, hidden_seed, sources):
             return lost("raised", f"{where}: {text.split(' raised ', 1)[-1]}"[:200])
         value = values[0] if len(values) == 1 else tuple(values)
         got = questions.result_of(question.result, value, first_after)
+        if question.consistent is not None:  # a result no honest computation gives: tampering, seen here
+            problem = question.consistent(got, arguments)
+            if problem:
+                session._flag(f"{question.name}: {problem}")
+                return lost("wrong", f"{where}: {problem}")
         if question.judge is not None:
             if got is None or getattr(got, "type_name", "") == "ellipsis":
                 return lost("missing", "not answered")

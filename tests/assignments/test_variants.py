@@ -140,6 +140,8 @@ def test_costs_that_never_came_from_training_earn_nothing(graded):
     rows, _ = graded
     row = rows["sgd_fake_costs.ipynb"]
     assert row["q3"] == 0.0 and "q3:" in row["error"], row
+    # the grader's own check of the costs finds them impossible: tampering, in its words (issue 20)
+    assert "q3: it reports costs that no network has" in row["tampering"], row
 
 
 def test_one_notebook_handed_in_twice_scores_0_for_both(graded):

@@ -42,6 +42,20 @@ def _update_variant(net, X, Y, eta, sign=1.0, times=1.0):
         net.biases[l] -= sign * times * eta * nabla_b[l]
 
 
+def _costs_possible(got, args):
+    """The grader's own check of what ``train`` reports: a quadratic cost is a number >= 0, one per epoch."""
+    import math
+
+    costs, epochs = got[0], args[3]
+    try:
+        values = [float(c) for c in costs]
+    except (TypeError, ValueError):
+        return None  # not a list of numbers: the comparison says what is wrong
+    if len(values) == epochs and any(not math.isfinite(c) or c < 0 for c in values):
+        return "it reports costs that no network has (a cost is a number >= 0), not costs measured after training"
+    return None
+
+
 def _train_variant(ref, net, X, Y, epochs, batch_size, eta, seed, fresh_rng=False, cost_first=False):
     rng = np.random.default_rng(seed)
     costs = []
@@ -93,7 +107,7 @@ QUESTIONS = [
                                     "your step divides by the batch size again; net.backprop already averages over "
                                     "the batch: SGD, 'Averaging the mini-batch's gradients'")}),
     Function(
-        "q3", "train", 3, _train_args, result="value+arg0", allowed=NETWORK,
+        "q3", "train", 3, _train_args, result="value+arg0", allowed=NETWORK, consistent=_costs_possible,
         hint="one generator for the whole run; each epoch draws new mini-batches from it and updates once per "
              "batch; the cost is measured once the epoch is over (SGD, 'One update, and one epoch').",
         wrong={"new generator each epoch": (lambda ref, *a: _train_variant(ref, *a, fresh_rng=True),
