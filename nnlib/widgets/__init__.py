@@ -31,7 +31,9 @@ example to copy):
 4. **The public function**, decorated with ``@figure_factory(title=..., caption=...)`` (from
    :mod:`.registry`; the gallery shows the title and the one-sentence caption above the figure),
    builds the controls and returns ``InteractiveFigure(name, controls, setup, update,
-   figsize=..., alt=...)`` with ``name`` the function's name. Each control declares what it
+   figsize=..., alt=..., describe=...)`` with ``name`` the function's name and ``describe(**values)``
+   a sentence, ending in a full stop, that says in words what the picture shows for those values
+   (computed from the state function, as the picture is; it is the figure's status line and alt text). Each control declares what it
    redraws: ``redraw="dynamic"`` (default), a layer's name, or ``"all"``; the figure works out
    which controls changed. ``static=[...]`` lists the values the HTML book precomputes (every
    combination is one frame: keep the product near 100 or below); a control without them is

@@ -62,7 +62,14 @@ def slope_explorer(w=1.0, b=0.0):
     controls = [Slider("w", -2.0, 2.0, 0.1, w, static=[-1.0, 1.0]),
                 Slider("b", -2.0, 2.0, 0.1, b, static=[0.0, 1.0])]
     return InteractiveFigure("slope_explorer", controls, _setup, _update, figsize=(6, 3),
-                             alt="A straight line whose slope and intercept follow the controls")
+                             alt="A straight line whose slope and intercept follow the controls",
+                             describe=describe)
+
+
+def describe(w, b):
+    state = line_state(w, b)
+    return (f"The line y = {w:g} x + {b:g} goes from y = {state['ys'][0]:.1f} at x = -1 "
+            f"to y = {state['ys'][-1]:.1f} at x = 1.")
 '''
 
 
