@@ -221,7 +221,12 @@ def move_slider(page, figure: int, direction: int = 1, timeout_ms: int = 120_000
     image = cell.locator("img.widget-image").first
     before = image.get_attribute("src")
     handle = cell.locator(".widget-slider .noUi-handle").first
-    value = handle.get_attribute("aria-valuenow")
+    # noUiSlider rounds aria-valuenow (0.1 for a noise of 0.05 or 0.11); aria-valuetext is the value
+    # as the slider shows it.
+    value = handle.get_attribute("aria-valuetext")
+    # A tall figure (the Playground) puts its sliders below the fold: the mouse reaches only what is
+    # on screen. Scrolling moves the page, not the focus, so the notebook does not jump back.
+    handle.scroll_into_view_if_needed()
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -229,7 +234,7 @@ def move_slider(page, figure: int, direction: int = 1, timeout_ms: int = 120_000
     t0 = time.perf_counter()
     page.mouse.move(x + 16 * direction, y)
     page.mouse.up()
-    if handle.get_attribute("aria-valuenow") == value:
+    if handle.get_attribute("aria-valuetext") == value:
         raise AssertionError(f"the slider did not move (still {value})")
     page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
                            arg=[image.element_handle(), before], timeout=timeout_ms, polling=10)

@@ -606,7 +606,11 @@ def embed_variant_checks(nb: dict) -> None:
     data = nb.get("metadata", {}).get("nnbook_checks")
     for cell in nb["cells"]:
         if data and cell["cell_type"] == "code" and "".join(cell["source"]).startswith("_CHECKS_SOURCE"):
-            cell["source"] = (f"import json as _json\n_EMBEDDED_CHECKS = _json.loads({json.dumps(data)!r})\n"
+            # Pyodide's kernel loads the packages a cell imports before running it, but it cannot see
+            # the imports inside _CHECKS_SOURCE (a string): name numpy here, or the cell fails with
+            # "No module named 'numpy'" in a fresh kernel.
+            cell["source"] = ("import json as _json\nimport numpy as _numpy\n"
+                              f"_EMBEDDED_CHECKS = _json.loads({json.dumps(data)!r})\n"
                               + "".join(cell["source"]))
 
 

@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -305,6 +306,33 @@ def test_browser_copies_of_student_notebooks_check_answers_on_the_students_varia
     capsys.readouterr()
     namespace["grader"].check("q1")
     assert capsys.readouterr().out.strip() == "q1: passed."
+
+
+def test_browser_checks_cell_imports_in_its_own_code_what_its_checks_import(tmp_path):
+    """Pyodide's kernel loads a package before a cell runs only if the cell's own code imports it;
+    the checks run from a string (`_CHECKS_SOURCE`), so the cell itself must name every package they
+    import as they load, beyond the standard library (nnlib is imported only inside the judges of
+    the assignments whose notebooks import it), or it fails in a fresh browser kernel with "No module named
+    'numpy'" (the CI run of make test-lite, before the cell named numpy)."""
+    import ast
+
+    path = ROOT / "book" / "assignments" / "student" / "neurons.ipynb"
+    build.stage_notebook(path, tmp_path / path.name)
+    cell = next("".join(c["source"]) for c in json.loads((tmp_path / path.name).read_text())["cells"]
+                if "_EMBEDDED_CHECKS = " in "".join(c["source"]))
+
+    def imported(code):  # what the code imports when it runs (not inside its functions)
+        names = set()
+        for node in ast.parse(code).body:
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+        return names - set(sys.stdlib_module_names)
+
+    hidden = ast.literal_eval(cell.split("_CHECKS_SOURCE = ", 1)[1].split("\n", 1)[0])
+    assert imported(hidden) == {"numpy"}, imported(hidden)
+    assert imported(hidden) <= imported(cell), "the cell's own code does not import numpy"
 
 
 # ----------------------------------------------- the browser copies read like the book (issue 22)

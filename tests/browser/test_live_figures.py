@@ -13,12 +13,14 @@ another host blocked.
 Tolerance: Pyodide's matplotlib is 3.8.4, the desktop's 3.11, and their text metrics differ, so
 the layout engine places the axes a pixel or two apart and no frame is equal pixel for pixel.
 Both frames are averaged over 8 x 8 pixel blocks; the mean absolute difference of the blocks must
-stay below MEAN_TOLERANCE (on a 0-255 scale; measured 0.4 to 5.5 over the nine figures). And over
-the blocks that the change of value redraws on the desktop (desktop frames for the new and the old
-values differing by more than 8), the frame must be nearer to desktop's frame for the new values
-than to the one it replaced: it is the frame for those values, not an old one. (Measured: 4.1 to
-20.8 against 10.7 to 65.4; the margin is smallest where the change redraws mostly text, whose
-placement differs between the two matplotlib versions: forward_pass_explorer, 20.8 against 22.8.)
+stay below MEAN_TOLERANCE (on a 0-255 scale; measured 0.5 to 6.1 over the nine figures). And over
+the 16 x 16 blocks that the change of value redraws on the desktop (desktop frames for the new and
+the old values differing by more than 8), the frame must be nearer to desktop's frame for the new
+values than to the one it replaced: it is the frame for those values, not an old one. The larger
+blocks matter where the change redraws mostly text, which the other matplotlib places a pixel or two
+apart: over 8 x 8 blocks backprop_stepper's new input (-0.20 for 0.50) measured 14.7 against 14.1,
+over 16 x 16 blocks 6.5 against 11.3. (Measured over the nine figures: 0.4 to 8.3 against 11.2 to
+51.8; the smallest margin, backprop_stepper's.)
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from nnlib import widgets
 from nnlib.widgets.registry import live_frame, live_png
 
 MEAN_TOLERANCE = 10.0
+CHANGE_BLOCK = 16  # pixels a side of the blocks compared where the change of value redraws
 
 
 
@@ -67,15 +70,16 @@ def check_frame(page, root_selector: str, figure: str, before_values: dict) -> t
     over the blocks where desktop's frames for the new and the old values differ, the mean
     difference to the new one and to the old one)."""
     values = current_values(page, root_selector)
-    web = blocks(shown_png(page, root_selector))
-    desktop = blocks(live_png(figure, {}, values))
-    old = blocks(live_png(figure, {}, before_values))
+    pngs = shown_png(page, root_selector), live_png(figure, {}, values), live_png(figure, {}, before_values)
+    web, desktop, old = (blocks(png) for png in pngs)
     assert web.shape == desktop.shape, f"{figure}: frame size {web.shape} != desktop {desktop.shape}"
+    mean = float(np.abs(web - desktop).mean())
+    web, desktop, old = (blocks(png, CHANGE_BLOCK) for png in pngs)
     changed = np.abs(desktop - old).mean(axis=2) > 8  # the blocks the change of value redraws
     assert changed.any(), f"{figure}: the two values draw the same frame on the desktop"
     to_new = np.abs(web - desktop).mean(axis=2)[changed].mean()
     to_old = np.abs(web - old).mean(axis=2)[changed].mean()
-    return float(np.abs(web - desktop).mean()), float(to_new), float(to_old)
+    return mean, float(to_new), float(to_old)
 
 
 @pytest.fixture(scope="module")
