@@ -23,6 +23,10 @@ from ._fastagg import FastCanvasAgg
 
 # Live and static frames share one dpi: a figure 8.6 inches wide is 688 px, the book's column.
 DPI = 80
+# A phone's frames: a figure NARROW_WIDTH inches wide is 360 px at DPI, about the column of a 390 px
+# phone (358 px), drawn at NARROW_DPI, three frame pixels per CSS pixel, for a 3x screen.
+NARROW_WIDTH = 4.5
+NARROW_DPI = 3 * DPI
 
 
 class LayeredCanvas:
@@ -74,9 +78,9 @@ class LayeredCanvas:
             figure.draw_artist(artist)
 
 
-def new_figure(figsize):
+def new_figure(figsize, dpi=DPI):
     """A matplotlib Figure on an Agg canvas, not registered with pyplot."""
-    figure = Figure(figsize=figsize, layout="constrained", dpi=DPI)
+    figure = Figure(figsize=figsize, layout="constrained", dpi=dpi)
     FastCanvasAgg(figure)
     return figure
 

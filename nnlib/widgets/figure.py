@@ -7,12 +7,14 @@ values change, work out from the controls' ``redraw`` declarations which layers 
 (:mod:`~nnlib.widgets.drawing`), and show the result as an ipywidgets view or as static HTML
 (:mod:`~nnlib.widgets.export`).
 """
+import dataclasses
+import functools
 import html
 from dataclasses import dataclass, field
 
 from . import export
 from .controls import Choice
-from .drawing import DPI, LayeredCanvas, freeze_layout, new_figure, png_bytes
+from .drawing import DPI, NARROW_DPI, NARROW_WIDTH, LayeredCanvas, freeze_layout, new_figure, png_bytes
 
 
 @dataclass
@@ -27,11 +29,15 @@ class InteractiveFigure:
         ``setup(fig) -> art``: draws the fixed parts on the matplotlib ``Figure`` and returns a
         dict with ``"dynamic"`` (artists redrawn every time), optionally ``"layers"`` (a list of
         ``(name, artists)``, bottom first, redrawn when a control naming them changes) and
-        whatever else ``update`` needs.
+        whatever else ``update`` needs. A figure with a ``narrow_figsize`` is also set up as
+        ``setup(fig, narrow=True)``: the same artists, laid out for a phone (see :meth:`narrow`).
     update : callable
         ``update(art, **values)``: sets the artists for the given control values.
     figsize : tuple of float
         Inches; at most 8.6 wide (688 px at 80 dpi, the book's column).
+    narrow_figsize : tuple of float or None
+        Inches of the phone layout, ``NARROW_WIDTH`` (4.5) wide: panels one above the other, the
+        same font sizes, so that the text is as big on a 390 px phone as in the book's column.
     alt : str
         What the figure shows in general (the fallback of its alternative text).
     describe : callable or None
@@ -54,17 +60,23 @@ class InteractiveFigure:
     alt: str = ""
     describe: object = None
     progress: object = None
+    narrow_figsize: tuple = None
+    #: Pixels per inch of the frames (DPI; NARROW_DPI for the phone layout, see :meth:`narrow`).
+    dpi: int = DPI
     #: The registered function that made this figure and its arguments as JSON (see
     #: :mod:`~nnlib.widgets.registry`); the HTML book's worker rebuilds the figure from them.
     factory: str = field(default=None, init=False)
     factory_kwargs: dict = field(default=None, init=False)
     _canvas: object = field(default=None, init=False, repr=False)
     _widget: object = field(default=None, init=False, repr=False)
+    _narrow: object = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         names = [c.name for c in self.controls]
         if len(set(names)) != len(names):
             raise ValueError(f"control names must be unique, got {names}")
+        if self.narrow_figsize is not None and self.narrow_figsize[0] != NARROW_WIDTH:
+            raise ValueError(f"narrow_figsize must be {NARROW_WIDTH} inches wide, got {self.narrow_figsize}")
         self.values = {c.name: c.default for c in self.controls}
         self._drawn = None  # the values of the last draw
 
@@ -72,7 +84,7 @@ class InteractiveFigure:
     def figure(self):
         """The matplotlib Figure (Agg canvas, not registered with pyplot), built on first use."""
         if self._canvas is None:
-            fig = new_figure(self.figsize)
+            fig = new_figure(self.figsize, self.dpi)
             self._art = self.setup(fig)
             self.update(self._art, **self.values)
             fig.canvas.draw()  # lays the figure out once, for the default values
@@ -81,6 +93,21 @@ class InteractiveFigure:
             for c in self.controls:
                 self._canvas.level(c.redraw)  # a misspelt layer name fails here, not on a redraw
         return self._canvas.figure
+
+    def narrow(self):
+        """The same figure laid out for a phone, or None when it has no ``narrow_figsize``.
+
+        Same controls, update, words and progress; ``setup(fig, narrow=True)`` on a figure
+        ``NARROW_WIDTH`` inches wide, drawn at ``NARROW_DPI`` (three pixels per CSS pixel). Its
+        frames are the phone's (see :mod:`~nnlib.widgets.export`); built once and kept.
+        """
+        if self.narrow_figsize is None:
+            return None
+        if self._narrow is None:
+            self._narrow = dataclasses.replace(self, setup=functools.partial(self.setup, narrow=True),
+                                               figsize=self.narrow_figsize, narrow_figsize=None, dpi=NARROW_DPI)
+            self._narrow.factory, self._narrow.factory_kwargs = self.factory, self.factory_kwargs
+        return self._narrow
 
     def update_values(self, **values):
         """Set some control values and redraw what the changed controls declare; returns the Figure."""
@@ -113,11 +140,13 @@ class InteractiveFigure:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; {self.name} has {sorted(controls)}")
         return {name: controls[name].snap(value) for name, value in values.items()}
 
-    def png(self, dpi=DPI, colors=None, **values):
+    def png(self, dpi=None, colors=None, **values):
         """PNG bytes of the figure for the given control values (others unchanged).
 
-        ``colors`` reduces the image to a palette of that many colours (smaller files).
+        ``dpi`` defaults to the figure's own (``self.dpi``); ``colors`` reduces the image to a
+        palette of that many colours (smaller files).
         """
+        dpi = dpi or self.dpi
         fig = self.figure
         if fig.dpi != dpi:
             fig.set_dpi(dpi)
