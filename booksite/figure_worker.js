@@ -31,13 +31,13 @@ var queue = Promise.resolve();
 self.timings = {};
 function mark(stage) { self.timings[stage] = Math.round(performance.now()); }
 
-// render(name, kwargs, values, seconds) -> {"png": bytes, "text": str, "done": bool, "note": str}, or the name of a module Python could not import.
+// render(name, kwargs, values, seconds, layout) -> {"png": bytes, "text": str, "done": bool, "note": str}, or the name of a module Python could not import.
 var SETUP = [
   "import json",
-  "def render(name, kwargs, values, seconds):",
+  "def render(name, kwargs, values, seconds, layout):",
   "    try:",
   "        from nnlib.widgets.registry import live_frame",
-  "        return live_frame(name, json.loads(kwargs), json.loads(values), seconds)",
+  "        return live_frame(name, json.loads(kwargs), json.loads(values), seconds, layout)",
   "    except ModuleNotFoundError as error:",
   "        return (error.name or 'an unknown module').split('.')[0]",
 ].join("\n");
@@ -98,7 +98,8 @@ var loaded = [];
 // (each view costs a frame to draw, so later slices are longer: the run ends sooner).
 var FIRST_SLICE = 0.08, LATER_SLICE = 0.4;
 
-// One frame: {id, type: "frame", figure, factory, kwargs, values} -> {id, png, text, ms, timings}.
+// One frame: {id, type: "frame", figure, factory, kwargs, values, layout} -> {id, png, text, ms, timings}
+// (layout "narrow": the figure's phone layout, drawn for a 3x screen).
 // A training figure first answers {id, partial: true, png, text, note} after each slice of training,
 // and stops ({id, superseded: true}) when a newer job for the same figure has arrived meanwhile.
 async function frame(message, reply) {
@@ -109,7 +110,8 @@ async function frame(message, reply) {
   try {
     for (var tries = 0, slice = FIRST_SLICE; tries < 5;) {
       var t0 = performance.now();
-      var out = render(message.factory, JSON.stringify(message.kwargs || {}), JSON.stringify(message.values), slice);
+      var out = render(message.factory, JSON.stringify(message.kwargs || {}), JSON.stringify(message.values), slice,
+                       message.layout || "wide");
       if (typeof out === "string") {
         await loadModule(py, out, progress);
         tries++;

@@ -26,6 +26,13 @@ The ``<img>`` says how big its smallest glyph is in the frame's pixels (``data-t
 superscripts at their own size, see :mod:`~nnlib.widgets.legibility`) and how wide the frame is
 (``data-frame-width``), so a test can tell the size of the text where the frame is shown.
 
+On a phone (``PHONE_MEDIA``, where the controls stack) a figure with a narrow layout
+(:meth:`~nnlib.widgets.figure.InteractiveFigure.narrow`: panels one above the other, the same font
+sizes, three frame pixels per CSS pixel) shows that layout's frames instead: a ``<source>`` of the
+``<picture>`` for the first view, a second JSON map for the others, and the worker draws the
+narrow layout for values off the grid. Its text is then as big on a 390 px phone as in the
+book's column, and sharp on a 3x screen. Turning the phone to landscape shows the wide frames.
+
 Frames are stored as complete ``src`` strings (``data:image/png;base64,...``) in a JSON map
 from key to source; a build step may replace any of them with a URL of a separate file.
 """
@@ -104,6 +111,9 @@ def _control_html(c, element_id):
             f'<span class="nnlib-value" aria-hidden="true">{shown}</span></span>')
 
 
+#: Where a figure shows its phone layout: the width at which the controls stack (see _STYLE).
+PHONE_MEDIA = "(max-width: 640px)"
+
 # Controls wrap; on a narrow screen each takes a whole line, its label and value above a slider that
 # spans the column (about 370 px at 390 px instead of 129), 28 px tall, a size a finger can hold.
 _STYLE = """<style>.nnlib-controls{display:flex;flex-wrap:wrap;gap:.3em 1.2em;margin-bottom:.3em;align-items:center}
@@ -114,12 +124,19 @@ _STYLE = """<style>.nnlib-controls{display:flex;flex-wrap:wrap;gap:.3em 1.2em;ma
 .nnlib-control input[type=range]{order:3;flex:1 1 100%;min-width:0;height:28px;margin:0}}</style>"""
 
 
-def to_html(figure, element_id=None):
-    """A self-contained ``<div>`` showing ``figure``'s frames with its controls (see the module docstring)."""
-    element_id = element_id or f"nnlib-{figure.name}-{next(_counter)}"
+def _frame_set(figure):
+    """``(sources, size)``: every frame of :func:`frames` as a ``data:`` URI by key, and the
+    attributes that give the frames' box and their smallest glyph in frame pixels."""
     sources = {k: "data:image/png;base64," + base64.b64encode(v).decode("ascii") for k, v in frames(figure).items()}
     smallest, _ = smallest_text_px(figure.figure)  # the default view, drawn last by frames()
     width, height = figure.figure.canvas.get_width_height(physical=True)
+    return sources, f'width="{width}" height="{height}" data-text-px="{smallest:.2f}" data-frame-width="{width}"'
+
+
+def to_html(figure, element_id=None):
+    """A self-contained ``<div>`` showing ``figure``'s frames with its controls (see the module docstring)."""
+    element_id = element_id or f"nnlib-{figure.name}-{next(_counter)}"
+    sources, size = _frame_set(figure)
     texts = {frame_key(figure, values): figure.description(**values) for values in static_grid(figure)}
     defaults = {c.name: c.default for c in figure.controls}
     default_key = frame_key(figure, defaults)
@@ -127,16 +144,26 @@ def to_html(figure, element_id=None):
     kwargs = getattr(figure, "factory_kwargs", None)
     live = (f' data-factory="{html.escape(factory)}" data-kwargs="{_attr_json(kwargs)}"'
             if factory and kwargs is not None else "")
+    # A phone gets the figure's narrow layout (its own frames, three pixels per CSS pixel) where
+    # the figure has one: a <source> for the first view, the page's script for the others.
+    phone_source = phone_frames = ""
+    narrow = figure.narrow() if hasattr(figure, "narrow") else None
+    if narrow is not None:
+        narrow_sources, narrow_size = _frame_set(narrow)
+        phone_source = (f'<source media="{PHONE_MEDIA}" {narrow_size} srcset="{narrow_sources[default_key]}">')
+        phone_frames = f'<script type="application/json" class="nnlib-narrow-frames">{json.dumps(narrow_sources)}</script>'
     parts = [_STYLE, f'<div class="nnlib-figure" id="{element_id}" data-figure="{html.escape(figure.name)}"{live}>',
              '<div class="nnlib-controls">', *[_control_html(c, element_id) for c in figure.controls],
              '<button type="button" class="nnlib-link">Link to this view</button></div>',
              '<p class="nnlib-status" role="status" aria-live="polite"><span class="nnlib-description">'
              f'{html.escape(texts[default_key])}</span> <span class="nnlib-note"></span>'
              '<span class="nnlib-clock" aria-hidden="true"></span></p>',
-             f'<img class="nnlib-frame" alt="{html.escape(texts[default_key], quote=True)}" '
-             f'width="{width}" height="{height}" data-text-px="{smallest:.2f}" data-frame-width="{width}" '
+             '<picture>', phone_source,
+             f'<img class="nnlib-frame" alt="{html.escape(texts[default_key], quote=True)}" {size} '
              f'src="{sources[default_key]}">',  # the size reserves the frame's box before it loads
+             '</picture>',
              f'<script type="application/json" class="nnlib-frames">{json.dumps(sources)}</script>',
+             phone_frames,
              f'<script type="application/json" class="nnlib-texts">{_script_json(texts)}</script>',
              "<script>" + _JS.replace("ELEMENT_ID", element_id) + _LIVE_JS.replace("WORKER_PATH", WORKER_PATH)
              + "</script>", "</div>"]
@@ -158,6 +185,8 @@ def _script_json(data):
 _JS = r"""(function(){var root=document.getElementById("ELEMENT_ID");if(!root)return;
 var frames=JSON.parse(root.querySelector("script.nnlib-frames").textContent);
 var texts=JSON.parse(root.querySelector("script.nnlib-texts").textContent);
+var narrowScript=root.querySelector("script.nnlib-narrow-frames"),narrowFrames=narrowScript?JSON.parse(narrowScript.textContent):null,
+source=root.querySelector("picture source"),phone=narrowFrames&&source&&window.matchMedia?window.matchMedia(source.media):null;
 var img=root.querySelector("img.nnlib-frame"),desc=root.querySelector(".nnlib-description"),
 note=root.querySelector(".nnlib-note"),clock=root.querySelector(".nnlib-clock"),name=root.getAttribute("data-figure");
 var inputs=[].slice.call(root.querySelectorAll("[data-control]")),seq=0,current=null,want=null,blob=null,
@@ -171,6 +200,8 @@ el.parentNode.querySelector(".nnlib-value").textContent=t;el.setAttribute("aria-
 JSON.parse(el.getAttribute("data-grid")).forEach(function(g,k){if(Math.abs(g-v)<el.step/1000)i=String(k);});}
 values[control]=v;query.push(encodeURIComponent(control)+"="+encodeURIComponent(fmt(v)));key.push(i);});
 return {values:values,key:key.indexOf(null)<0?key.join("_"):null,query:query.join("&")};}
+function layout(){return phone&&phone.matches?"narrow":"wide";}
+function setSrc(url){if(source)source.srcset=url;img.src=url;}
 function describe(text){desc.textContent=text;img.alt=text;}
 function waiting(on){img.style.opacity=on?"0.55":"";if(on)root.setAttribute("aria-busy","true");
 else root.removeAttribute("aria-busy");if(!on){clearInterval(timer);timer=null;clock.textContent="";}}
@@ -178,15 +209,16 @@ function tick(t0){clearInterval(timer);timer=setInterval(function(){
 clock.textContent=" "+Math.round((performance.now()-t0)/1000)+" s";},1000);}
 function remember(query){clearTimeout(urlTimer);urlTimer=setTimeout(function(){
 if(window.history&&history.replaceState)history.replaceState(null,"","#"+query);},200);}
-function show(keep){var r=read(),sig=JSON.stringify(r.values);if(sig===shown)return;shown=sig;seq++;
+function show(keep){var r=read(),where=layout(),set=where==="narrow"?narrowFrames:frames,
+sig=JSON.stringify(r.values)+where;if(sig===shown)return;shown=sig;seq++;
 if(!keep)remember(r.query);
-if(r.key!==null&&frames[r.key]){want=null;waiting(false);img.src=frames[r.key];root.setAttribute("data-key",r.key);
+if(r.key!==null&&set[r.key]){want=null;waiting(false);setSrc(set[r.key]);root.setAttribute("data-key",r.key);
 describe(texts[r.key]);note.textContent="";return;}
-want={seq:seq,values:r.values,t0:performance.now()};waiting(true);tick(want.t0);
+want={seq:seq,values:r.values,layout:where,t0:performance.now()};waiting(true);tick(want.t0);
 note.textContent=current?progress:"Drawing this view in your browser...";
 if(!current||current.streaming)next();}
 function picture(png){if(blob)URL.revokeObjectURL(blob);blob=URL.createObjectURL(new Blob([png],{type:"image/png"}));
-img.src=blob;root.setAttribute("data-key","live");}
+setSrc(blob);root.setAttribute("data-key","live");}
 function took(ms){return ms<1000?Math.round(ms)+" ms":(ms/1000).toFixed(1)+" s";}
 function next(){var job=want;want=null;if(!job)return;current=job;
 window.nnlibLive(root,job.values,function(text){progress=text;if(job.seq===seq)note.textContent=text;},
@@ -196,7 +228,7 @@ note.textContent="(drawn in your browser in "+took(waited)+")";root.setAttribute
 root.setAttribute("data-python-ms",Math.round(ms));if(!job.first)root.setAttribute("data-first-ms",Math.round(waited));}}next();},
 function(png,text,where){if(job!==current)return;job.streaming=true;if(job.seq!==seq){next();return;}
 if(!job.first){job.first=true;root.setAttribute("data-first-ms",Math.round(performance.now()-job.t0));}
-picture(png);describe(text);progress="Training in your browser: "+where+"...";note.textContent=progress;});}
+picture(png);describe(text);progress="Training in your browser: "+where+"...";note.textContent=progress;},job.layout);}
 function link(){var params={};location.hash.replace(/^#/,"").split("&").forEach(function(pair){var kv=pair.split("=");
 if(kv.length===2)params[decodeURIComponent(kv[0])]=decodeURIComponent(kv[1]);});
 if(params.fig!==name||document.querySelector('.nnlib-figure[data-figure="'+name+'"]')!==root)return false;
@@ -210,12 +242,15 @@ var url=location.href,copied=function(){note.textContent="Link copied: "+url;},
 failed=function(){note.textContent="Copy this link: "+url;};
 if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(url).then(copied,failed);else failed();});
 inputs.forEach(function(el){el.addEventListener("input",function(){show();});el.addEventListener("change",function(){show();});});
-window.addEventListener("hashchange",follow);shown=JSON.stringify(read().values);follow();})();"""
+window.addEventListener("hashchange",follow);
+if(phone){var turned=function(){show(true);};if(phone.addEventListener)phone.addEventListener("change",turned);else phone.addListener(turned);}
+shown=JSON.stringify(read().values)+layout();follow();})();"""
 # Shared by every figure of a page (defined once): the site's figure worker, started on the first
 # request; a SharedWorker where the browser has one, so that a second tab of the book reuses the
 # Python the first one started. nnlibLive(root, values, progress(text), done(error, png, ms, text),
-# partial(png, text, note)): a training figure sends partial frames while it trains; a newer job of the
-# same figure makes the worker drop the older one (done(null) without a frame).
+# partial(png, text, note), layout): a training figure sends partial frames while it trains; a newer
+# job of the same figure makes the worker drop the older one (done(null) without a frame); layout
+# "narrow" asks for the figure's phone layout.
 _LIVE_JS = """if(!window.nnlibLive)window.nnlibLive=(function(){var port=null,failed=null,jobs={},n=0;
 var MISSING="This copy of the book has no in-browser Python (its _figures or lite folder is missing): only the precomputed values can be shown.";
 function fail(text){failed=text;Object.keys(jobs).forEach(function(k){jobs[k].done(text);});jobs={};}
@@ -231,8 +266,8 @@ shared.onerror=function(e){if(e.preventDefault)e.preventDefault();fail(MISSING);
 else{var worker=new Worker(url);worker.onmessage=receive;worker.onerror=function(e){e.preventDefault();fail(MISSING);};port=worker;}}
 catch(e){return "Could not start Python in this page ("+e.message+"); only the precomputed values can be shown.";}
 return null;}
-return function(root,values,progress,done,partial){if(!root.getAttribute("data-factory")){done("Only the precomputed values of this figure can be shown: it was not made by one of nnlib's figure functions.");return;}
+return function(root,values,progress,done,partial,layout){if(!root.getAttribute("data-factory")){done("Only the precomputed values of this figure can be shown: it was not made by one of nnlib's figure functions.");return;}
 if(!port&&!failed)failed=start();if(failed){done(failed);return;}
 var id=++n;jobs[id]={progress:progress,done:done,partial:partial||function(){}};
 port.postMessage({id:id,type:"frame",figure:root.id,factory:root.getAttribute("data-factory"),
-kwargs:JSON.parse(root.getAttribute("data-kwargs")||"null"),values:values});};})();"""
+kwargs:JSON.parse(root.getAttribute("data-kwargs")||"null"),values:values,layout:layout||"wide"});};})();"""

@@ -131,7 +131,7 @@ def live_figure(name, kwargs):
     return figure
 
 
-def live_frame(name, kwargs, values, seconds=None):
+def live_frame(name, kwargs, values, seconds=None, layout="wide"):
     """``{"png", "text", "done", "note"}``: a frame of figure ``name`` and the figure's words for it.
 
     What the page's worker answers: ``png`` is :func:`live_png`'s frame, ``text`` the figure's
@@ -140,8 +140,14 @@ def live_frame(name, kwargs, values, seconds=None):
     figures) works for about that long and, if the values are not ready yet, draws the view it
     has reached: ``done`` is then False and ``note`` says how far it got ("epoch 40 of 100"); the
     worker asks again, and the work goes on from there (the figure's state is cached).
+    ``layout="narrow"`` draws the figure's phone layout (:meth:`InteractiveFigure.narrow`), if it
+    has one.
     """
+    if layout not in ("wide", "narrow"):
+        raise ValueError(f"layout must be 'wide' or 'narrow', got {layout!r}")
     figure = live_figure(name, kwargs)
+    if layout == "narrow":
+        figure = figure.narrow() or figure
     wanted = {**figure.values, **figure.snap(values)}  # the controls not named keep their values
     shown = figure.progress(wanted, seconds) if seconds and figure.progress else None
     note = ""

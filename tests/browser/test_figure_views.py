@@ -41,7 +41,8 @@ function listen(port) {
         setTimeout(function () { answer(k + 1); }, 300);
         return;
       }
-      port.postMessage({id: m.id, png: png, text: "stand-in frame for " + JSON.stringify(m.values), ms: 1}, [png]);
+      port.postMessage({id: m.id, png: png, text: "stand-in frame for " + JSON.stringify(m.values) +
+                        " (" + m.layout + ")", ms: 1}, [png]);
     }
     setTimeout(function () { answer(0); }, 100);
   };
@@ -184,6 +185,40 @@ def test_moving_a_control_puts_the_view_in_the_url_and_the_button_copies_it(cont
     page.close()
 
 
+@pytest.mark.parametrize("width,layout", [(390, "narrow"), (1280, "wide")])
+def test_a_phone_shows_the_narrow_frames_and_asks_the_worker_for_them(chromium, site, width, layout):
+    """At 390 px the first view and every grid value come from the figure's narrow frames, and a
+    value off the grid asks the worker for the narrow layout; at 1280 px, the wide ones."""
+    url, figures = site
+    context = chromium.new_context(viewport={"width": width, "height": 844}, device_scale_factor=3 if width < 600 else 1,
+                                   is_mobile=width < 600, has_touch=width < 600)
+    page = context.new_page()
+    page.goto(url)
+    sel = "#fig-neuron_playground"
+    page.locator(sel).scroll_into_view_if_needed()
+    sets = page.evaluate("""(sel) => ({
+        wide: JSON.parse(document.querySelector(sel + ' script.nnlib-frames').textContent),
+        narrow: JSON.parse(document.querySelector(sel + ' script.nnlib-narrow-frames').textContent)})""", sel)
+    frames = sets[layout]
+    img = page.locator(f"{sel} img.nnlib-frame")
+    page.wait_for_function("(sel) => document.querySelector(sel + ' img.nnlib-frame').complete", arg=sel)
+    figure = figures["neuron_playground"]
+    assert img.evaluate("i => i.currentSrc") == frames[figure.default_key()]
+    page.locator(f"{sel} [data-control=b]").fill("0.5")  # on the grid
+    key = frame_key(figure, {**figure.values, "b": 0.5})
+    page.wait_for_function(f"(sel) => document.querySelector(sel).getAttribute('data-key') === '{key}'", arg=sel)
+    page.wait_for_function("([sel, src]) => document.querySelector(sel + ' img.nnlib-frame').currentSrc === src",
+                           arg=[sel, frames[key]])
+    size = page.evaluate("(sel) => [document.querySelector(sel + ' img.nnlib-frame').naturalWidth, "
+                         "document.querySelector(sel + ' img.nnlib-frame').getBoundingClientRect().width]", sel)
+    assert size[0] >= (3 if layout == "narrow" else 1) * size[1] - 1e-6, size
+    page.locator(f"{sel} [data-control=w2]").fill("0.3")  # off the grid: the worker draws it
+    page.wait_for_function(f"(sel) => document.querySelector(sel).getAttribute('data-key') === 'live' "
+                           f"&& !document.querySelector(sel).hasAttribute('aria-busy')", arg=sel)
+    assert page.locator(f"{sel} .nnlib-description").text_content().endswith(f"({layout})")
+    context.close()
+
+
 def test_slider_spans_the_column_on_a_phone(chromium, site):
     url, _ = site
     context = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
@@ -196,11 +231,9 @@ def test_slider_spans_the_column_on_a_phone(chromium, site):
 
 
 # Each figure's smallest glyph in CSS px as the page shows it, and whether the frame has as many
-# pixels as the screen (sharp). At 390 px the frames, drawn for the 688 px column, are shown at
-# about 358 px: the narrow layout (frames drawn for that width and density) is not built yet.
-SCREENS = [pytest.param(1280, 1, id="1280px"),
-           pytest.param(390, 3, id="390px-3x", marks=pytest.mark.xfail(
-               strict=True, reason="issue 23 item 1: no narrow layout yet; frames are the 688 px ones shrunk"))]
+# pixels as the screen (sharp). At 390 px the frames drawn for the 688 px column would be shown at
+# about 358 px (text 5.8 px); a phone gets each figure's narrow layout, drawn for that width at 3x.
+SCREENS = [pytest.param(1280, 1, id="1280px"), pytest.param(390, 3, id="390px-3x")]
 
 
 @pytest.mark.parametrize("width,scale", SCREENS)
@@ -214,8 +247,12 @@ def test_every_figures_text_is_at_least_11_css_px_and_sharp(chromium, site, widt
         img.loading = 'eager'; img.scrollIntoView();
         if (!img.complete) await new Promise(r => img.addEventListener('load', r, {once: true}));
         const css = img.getBoundingClientRect().width;
-        return {name: img.closest('.nnlib-figure').dataset.figure,
-                text: +img.dataset.textPx * css / +img.dataset.frameWidth,
+        // The frame shown is the <img>'s own or its <picture>'s phone <source>: what it says of its
+        // smallest glyph comes with it.
+        const source = img.parentElement.querySelector('source');
+        const drawn = source && new URL(source.srcset, document.baseURI).href === img.currentSrc ? source : img;
+        return {name: img.closest('.nnlib-figure').dataset.figure, layout: drawn === img ? 'wide' : 'narrow',
+                text: +drawn.dataset.textPx * css / +drawn.dataset.frameWidth,
                 density: img.naturalWidth / css}; }))""")
     context.close()
     assert all(math.isfinite(s["text"]) for s in shown), "every frame says how big its smallest text is"
