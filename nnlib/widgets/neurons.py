@@ -57,8 +57,11 @@ def _describe(x1, x2, w1, w2, b, activation):
     return describe(neuron_state(x1, x2, w1, w2, b, activation), x1, x2, w1, w2, b, activation)
 
 
-def _setup(fig):
-    ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
+def _setup(fig, narrow=False):
+    if narrow:  # the phone's layout: the input plane above the activation curve
+        ax_plane, ax_f = fig.subplots(2, 1, height_ratios=[1.3, 1])
+    else:
+        ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
                             vmin=0, vmax=1, aspect="equal")
     cbar = fig.colorbar(image, ax=ax_plane, shrink=0.85, label="output a")
@@ -112,6 +115,7 @@ def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoi
                 Slider("w2", -2.0, 2.0, 0.1, w2),
                 Slider("b", -2.0, 2.0, 0.1, b, static=[-1.0, -0.5, 0.0, 0.5, 1.0]),
                 Choice("activation", ACTIVATION_OPTIONS, activation, static=["sigmoid", "step"], redraw="colour bar")]
-    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8), describe=_describe,
+    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8), narrow_figsize=(4.5, 7.0),
+                             describe=_describe,
                              alt="One neuron: its output over the input plane, with the decision line, "
                                  "and its output on the activation curve")
