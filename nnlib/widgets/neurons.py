@@ -2,6 +2,7 @@
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.ticker import MultipleLocator
 
 from ..activations import get_activation
 from ..network import Network
@@ -60,6 +61,8 @@ def _describe(x1, x2, w1, w2, b, activation):
 def _setup(fig, narrow=False):
     if narrow:  # the phone's layout: the input plane above the activation curve
         ax_plane, ax_f = fig.subplots(2, 1, height_ratios=[1.3, 1])
+        # The layout is fixed for the default view; room at the sides for tanh's colour bar labels, "−1.0".
+        fig.get_layout_engine().set(w_pad=0.2)
     else:
         ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
@@ -67,6 +70,8 @@ def _setup(fig, narrow=False):
     cbar = fig.colorbar(image, ax=ax_plane, shrink=0.85, label="output a")
     # The label sits left of the bar, its tick labels right: tanh's wider "−1.0" labels cannot reach it.
     cbar.ax.yaxis.set_label_position("left")
+    if narrow:  # labels of one width, "0.0" to "1.0" (tanh: from "−1.0"), every 0.5
+        cbar.locator = MultipleLocator(0.5)
     (line,) = ax_plane.plot([], [], "k-", lw=2, label="decision line z = 0")
     (point,) = ax_plane.plot([], [], "o", ms=9, mfc="yellow", mec="k")
     ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), title="output over the inputs")
@@ -80,14 +85,16 @@ def _setup(fig, narrow=False):
     ax_f.set(xlabel="weighted sum z", ylabel="output a = f(z)", xlim=(-6, 6), ylim=(-1.2, 2.6))
     text = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=10, family="monospace")
     ax_f.grid(alpha=0.3)
-    return dict(image=image, line=line, point=point, curve=curve, marker=marker, vline=vline, text=text, zs=zs,
+    return dict(image=image, cbar_axis=cbar.ax.yaxis, line=line, point=point, curve=curve, marker=marker, vline=vline,
+                text=text, zs=zs,
                 layers=[("colour bar", [cbar.ax])], dynamic=[image, line, point, legend, curve, vline, marker, text])
 
 
 def _update(art, x1, x2, w1, w2, b, activation):
     state, f = neuron_state(x1, x2, w1, w2, b, activation), get_activation(activation)
     art["image"].set_data(state["plane"])
-    art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar
+    art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar,
+    art["cbar_axis"].set_label_position("left")  # and a new range puts its label back on the right, over the bar
     art["line"].set_data(*(state["line"] if state["line"] is not None else ([], [])))
     art["point"].set_data([x1], [x2])
     art["curve"].set_ydata(f(art["zs"]))
