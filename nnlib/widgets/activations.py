@@ -61,8 +61,15 @@ def _describe(z, activation, z_max):
     return describe(activation_state(activation, z, z_max), activation, z)
 
 
-def _setup(fig):
-    ax_f, ax_p = fig.subplots(1, 2, sharex=True)
+def _setup(fig, narrow=False):
+    if narrow:  # the phone's layout: f above f', each with its own z axis labels
+        ax_f, ax_p = fig.subplots(2, 1, sharex=True)
+        ax_f.xaxis.set_tick_params(labelbottom=True)
+        # The layout is fixed for the default view; room at both sides for the widest tick labels
+        # of other views ("−0.04" of leaky ReLU's slope, "10.0" at the end of the widest z range).
+        fig.get_layout_engine().set(w_pad=0.14)
+    else:
+        ax_f, ax_p = fig.subplots(1, 2, sharex=True)
     (f_line,) = ax_f.plot([], [], "C0-", lw=2)
     (p_line,) = ax_p.plot([], [], "C1-", lw=2)
     (tangent,) = ax_f.plot([], [], "C3--", lw=1.5)
@@ -136,6 +143,7 @@ def activation_explorer(activation="sigmoid", z=0.0, z_max=6.0):
     controls = [Slider("z", -10.0, 10.0, 0.1, z, static=[-3.0, -1.0, 0.0, 1.0, 3.0]),
                 Choice("activation", list(ACTIVATIONS), activation, redraw="curves"),
                 Slider("z_max", 1.0, 10.0, 0.5, z_max, static=[3.0, 6.0, 10.0], label="z range ±", redraw="z range")]
-    return InteractiveFigure("activation_explorer", controls, _setup, _update, figsize=(8.6, 3.4), describe=_describe,
+    return InteractiveFigure("activation_explorer", controls, _setup, _update, figsize=(8.6, 3.4), narrow_figsize=(4.5, 6.4),
+                             describe=_describe,
                              alt="An activation function with its tangent at a point, and its derivative, "
                                  "with the regions of near-zero slope shaded")

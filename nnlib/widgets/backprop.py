@@ -2,6 +2,7 @@
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.transforms import offset_copy
 
 from ..examples import small_example
 from ..gradcheck import check_gradients
@@ -124,14 +125,20 @@ def _node_view(state, step):
     return acts, highlight, text, edges
 
 
-def _setup(fig):
-    ax_net, ax_text = fig.subplots(1, 2)
+def _setup(fig, narrow=False):
+    if narrow:  # the phone's layout: the diagram above the equation and the values
+        ax_net, ax_text = fig.subplots(2, 1, height_ratios=[1, 1.05])
+    else:
+        ax_net, ax_text = fig.subplots(1, 2)
     diagram = draw_diagram(ax_net, [2, 3, 1], node_size=1400)
     ax_text.set_axis_off()
     title = fig.suptitle(" ", fontsize=11, weight="bold", x=0.02, ha="left")
     eq = ax_text.text(0.0, 1.0, "", transform=ax_text.transAxes, va="top", fontsize=SCRIPTED_LABEL_SIZE,
                       color="C3")
-    text = ax_text.text(0.0, 0.86, "", transform=ax_text.transAxes, va="top", fontsize=10, family="monospace")
+    # The values start below the equation: at 0.86 of the wide panel's height, 30 points lower on the phone.
+    below_eq = offset_copy(ax_text.transAxes, fig, y=-30, units="points") if narrow else ax_text.transAxes
+    text = ax_text.text(0.0, 1.0 if narrow else 0.86, "", transform=below_eq, va="top", fontsize=10,
+                        family="monospace")
     return dict(diagram=diagram, title=title, eq=eq, text=text,
                 layers=[("edges", [diagram["edges"], *diagram["edge_labels"]])],
                 dynamic=[diagram["nodes"], *diagram["labels"], title, eq, text])
@@ -162,6 +169,7 @@ def backprop_stepper(step=0, x1=0.5, x2=0.8):
     controls = [Slider("step", 0, N_STEPS - 1, 1, step, static=list(range(N_STEPS)), redraw="edges"),
                 Slider("x1", -1.0, 1.0, 0.1, x1, static=[0.5, 1.0]),
                 Slider("x2", -1.0, 1.0, 0.1, x2, static=[-0.5, 0.8])]
-    return InteractiveFigure("backprop_stepper", controls, _setup, _update, figsize=(8.6, 4.4), describe=_describe,
+    return InteractiveFigure("backprop_stepper", controls, _setup, _update, figsize=(8.6, 4.4),
+                             narrow_figsize=(4.5, 6.9), describe=_describe,
                              alt="The 2-3-1 network during backpropagation, with every value computed so far "
                                  "and the equation in use")

@@ -111,8 +111,9 @@ def _describe_descent(eta, w0, b0, n_steps):
     return describe_descent(descent_state(w0, b0, eta, n_steps), eta, n_steps)
 
 
-def _landscape_setup(fig):
-    ax, ax_fit = fig.subplots(1, 2, width_ratios=[1.2, 1])
+def _landscape_setup(fig, narrow=False):
+    # the phone's layout: the contours above the fitted line
+    ax, ax_fit = fig.subplots(2, 1, height_ratios=[1.2, 1]) if narrow else fig.subplots(1, 2, width_ratios=[1.2, 1])
     tm.draw_contours(ax, X_DATA, Y_DATA)
     ax.set_title("cost C(w, b); arrow: −gradient", fontsize=11)
     (point,) = ax.plot([], [], "o", color="C3", ms=8)
@@ -154,12 +155,14 @@ def cost_landscape(w=-0.5, b=0.0):
     controls = [Slider("w", W_RANGE[0], W_RANGE[1], 0.1, w, static=[-1.0, -0.5, 0.5, 1.0, 1.5, 2.0]),
                 Slider("b", B_RANGE[0], B_RANGE[1], 0.1, b, static=[-0.5, 0.0, 1.0, 2.0, 2.5])]
     return InteractiveFigure("cost_landscape", controls, _landscape_setup, _landscape_update, figsize=(8.6, 3.6),
+                             narrow_figsize=(4.5, 6.6),
                              describe=_describe_landscape, alt="Contours of a two-parameter cost with the negative gradient at a point, "
                                  "and the fitted line on the data")
 
 
-def _descent_setup(fig):
-    ax, ax_cost = fig.subplots(1, 2, width_ratios=[1.2, 1])
+def _descent_setup(fig, narrow=False):
+    # the phone's layout: the path over the contours above the cost per step
+    ax, ax_cost = fig.subplots(2, 1, height_ratios=[1.2, 1]) if narrow else fig.subplots(1, 2, width_ratios=[1.2, 1])
     tm.draw_contours(ax, X_DATA, Y_DATA)
     (path,) = ax.plot([], [], "o-", color="C3", ms=3, lw=1)
     (start,) = ax.plot([], [], "s", color="C3", ms=7)
@@ -204,4 +207,5 @@ def descent_path(eta=0.3, w0=-1.0, b0=0.0, n_steps=30):
                 Slider("b0", B_RANGE[0], B_RANGE[1], 0.1, b0, static=[0.0, 2.5], label="start b"),
                 Slider("n_steps", 1, 100, 1, n_steps, static=[10, 30, 100], label="steps", redraw="steps axis")]
     return InteractiveFigure("descent_path", controls, _descent_setup, _descent_update, figsize=(8.6, 3.6),
+                             narrow_figsize=(4.5, 6.6),
                              describe=_describe_descent, alt="A gradient-descent path over cost contours and its cost per step")

@@ -2,6 +2,7 @@
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.ticker import MultipleLocator
 
 from ..activations import get_activation
 from ..network import Network
@@ -57,13 +58,20 @@ def _describe(x1, x2, w1, w2, b, activation):
     return describe(neuron_state(x1, x2, w1, w2, b, activation), x1, x2, w1, w2, b, activation)
 
 
-def _setup(fig):
-    ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
+def _setup(fig, narrow=False):
+    if narrow:  # the phone's layout: the input plane above the activation curve
+        ax_plane, ax_f = fig.subplots(2, 1, height_ratios=[1.3, 1])
+        # The layout is fixed for the default view; room at the sides for tanh's colour bar labels, "−1.0".
+        fig.get_layout_engine().set(w_pad=0.2)
+    else:
+        ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
                             vmin=0, vmax=1, aspect="equal")
     cbar = fig.colorbar(image, ax=ax_plane, shrink=0.85, label="output a")
     # The label sits left of the bar, its tick labels right: tanh's wider "−1.0" labels cannot reach it.
     cbar.ax.yaxis.set_label_position("left")
+    if narrow:  # labels of one width, "0.0" to "1.0" (tanh: from "−1.0"), every 0.5
+        cbar.locator = MultipleLocator(0.5)
     (line,) = ax_plane.plot([], [], "k-", lw=2, label="decision line z = 0")
     (point,) = ax_plane.plot([], [], "o", ms=9, mfc="yellow", mec="k")
     ax_plane.set(xlim=(-2, 2), ylim=(-2, 2), title="output over the inputs")
@@ -77,14 +85,16 @@ def _setup(fig):
     ax_f.set(xlabel="weighted sum z", ylabel="output a = f(z)", xlim=(-6, 6), ylim=(-1.2, 2.6))
     text = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=10, family="monospace")
     ax_f.grid(alpha=0.3)
-    return dict(image=image, line=line, point=point, curve=curve, marker=marker, vline=vline, text=text, zs=zs,
+    return dict(image=image, cbar_axis=cbar.ax.yaxis, line=line, point=point, curve=curve, marker=marker, vline=vline,
+                text=text, zs=zs,
                 layers=[("colour bar", [cbar.ax])], dynamic=[image, line, point, legend, curve, vline, marker, text])
 
 
 def _update(art, x1, x2, w1, w2, b, activation):
     state, f = neuron_state(x1, x2, w1, w2, b, activation), get_activation(activation)
     art["image"].set_data(state["plane"])
-    art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar
+    art["image"].set_clim(-1 if activation == "tanh" else 0, 1)  # also changes the colour bar,
+    art["cbar_axis"].set_label_position("left")  # and a new range puts its label back on the right, over the bar
     art["line"].set_data(*(state["line"] if state["line"] is not None else ([], [])))
     art["point"].set_data([x1], [x2])
     art["curve"].set_ydata(f(art["zs"]))
@@ -112,6 +122,7 @@ def neuron_playground(x1=0.5, x2=0.8, w1=1.0, w2=-1.0, b=0.0, activation="sigmoi
                 Slider("w2", -2.0, 2.0, 0.1, w2),
                 Slider("b", -2.0, 2.0, 0.1, b, static=[-1.0, -0.5, 0.0, 0.5, 1.0]),
                 Choice("activation", ACTIVATION_OPTIONS, activation, static=["sigmoid", "step"], redraw="colour bar")]
-    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8), describe=_describe,
+    return InteractiveFigure("neuron_playground", controls, _setup, _update, figsize=(8.6, 3.8), narrow_figsize=(4.5, 7.0),
+                             describe=_describe,
                              alt="One neuron: its output over the input plane, with the decision line, "
                                  "and its output on the activation curve")

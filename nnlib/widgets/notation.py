@@ -54,8 +54,11 @@ def _describe(x1, x2, w11, w32, w213):
     return describe(forward_state(x1, x2, w11, w32, w213), w11, w32, w213)
 
 
-def _setup(fig):
-    ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1, 1])
+def _setup(fig, narrow=False):
+    if narrow:  # the phone's layout: the diagram above the matrix form (its lines fit 4.5 in)
+        ax_net, ax_text = fig.subplots(2, 1, height_ratios=[1.15, 1])
+    else:
+        ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1, 1])
     diagram = draw_diagram(ax_net, [2, 3, 1], node_size=1400)
     ax_net.set_title("node shade = activation; edge colour =\nweight sign (red +, blue −), width = size",
                      fontsize=10)
@@ -89,6 +92,6 @@ def forward_pass_explorer(x1=0.5, x2=0.8, w11=0.1, w32=-0.6, w213=0.9):
                 Slider("w32", -2.0, 2.0, 0.1, w32, label="w¹₃₂", redraw="edges"),
                 Slider("w213", -2.0, 2.0, 0.1, w213, label="w²₁₃", redraw="edges")]
     return InteractiveFigure("forward_pass_explorer", controls, _setup, _update, figsize=(8.6, 4.0),
-                             describe=_describe,
+                             narrow_figsize=(4.5, 6.2), describe=_describe,
                              alt="The 2-3-1 network with the values of a forward pass, and the same pass "
                                  "in matrix form with its numbers")

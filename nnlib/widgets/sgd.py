@@ -65,9 +65,12 @@ def _describe(batch_size, eta):
     return describe(sgd_state(batch_size, eta), batch_size, eta)
 
 
-def _setup(fig):
-    grid = fig.add_gridspec(2, 2, width_ratios=[1.15, 1])
-    ax, ax_steps, ax_seen = fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
+def _setup(fig, narrow=False):
+    if narrow:  # the phone's layout: the paths, then the two cost plots, one above the other
+        ax, ax_steps, ax_seen = fig.subplots(3, 1, height_ratios=[1.5, 1, 1])
+    else:
+        grid = fig.add_gridspec(2, 2, width_ratios=[1.15, 1])
+        ax, ax_steps, ax_seen = fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
     draw_contours(ax, *sgd_data(), levels=12)
     (mini,) = ax.plot([], [], "C3.-", lw=1, ms=3, label="mini-batch")
     (full,) = ax.plot([], [], "k.-", lw=1.5, ms=3, label="full batch")
@@ -114,6 +117,7 @@ def sgd_vs_full_batch(batch_size=4, eta=0.3):
     """
     controls = [Slider("batch_size", 1, N_EXAMPLES, 1, batch_size, static=[1, 4, 16, 64]),
                 Slider("eta", 0.01, 1.0, 0.01, eta, static=[0.05, 0.3, 0.7], label="η")]
-    return InteractiveFigure("sgd_vs_full_batch", controls, _setup, _update, figsize=(8.6, 5.0), describe=_describe,
+    return InteractiveFigure("sgd_vs_full_batch", controls, _setup, _update, figsize=(8.6, 5.0), narrow_figsize=(4.5, 8.6),
+                             describe=_describe,
                              alt="Mini-batch and full-batch gradient descent paths over cost contours, "
                                  "and their costs against updates and against examples seen")

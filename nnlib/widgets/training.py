@@ -103,8 +103,19 @@ def playground_state(run, epoch):
     return {"net": net, "grid": grid, "extent": (x0, x1, y0, y1), "cost": run.cost[: epoch + 1]}
 
 
-def _playground_setup(fig):
-    ax, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.1])
+#: How a title's two halves are joined: on one line, or on two on the phone (narrow layout).
+_TITLE_BREAK = {False: " ", True: "\n"}
+#: The phone's side margins (inches): its layout is fixed for the default epoch axis, and a longer
+#: axis ends in a wider label ("1000" rather than "300").
+_NARROW_W_PAD = 0.1
+
+
+def _playground_setup(fig, narrow=False):
+    if narrow:  # the phone's layout: the plane above the cost curve, the title on two lines
+        ax, ax_loss = fig.subplots(2, 1, height_ratios=[1.3, 1])
+        fig.get_layout_engine().set(w_pad=_NARROW_W_PAD)
+    else:
+        ax, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.1])
     image = ax.imshow(np.zeros((_RES, _RES)), origin="lower", cmap="RdBu_r", vmin=0, vmax=1, aspect="auto")
     points = ax.scatter([], [], c=[], cmap="RdBu_r", vmin=0, vmax=1, edgecolors="k", s=12, linewidths=0.5)
     ax.set_xlabel("$x_1$", fontsize=SCRIPTED_LABEL_SIZE)
@@ -115,7 +126,7 @@ def _playground_setup(fig):
     ax_loss.set(xlabel="epoch", ylabel="training cost C (quadratic)", ylim=(1e-3, 0.5))
     plain_numbers(ax_loss.yaxis)
     ax_loss.grid(alpha=0.3)
-    return dict(ax=ax, ax_loss=ax_loss, image=image, points=points, title=title, loss=loss, dot=dot,
+    return dict(ax=ax, ax_loss=ax_loss, image=image, points=points, title=title, loss=loss, dot=dot, narrow=narrow,
                 layers=[("axes", [ax.xaxis, ax.yaxis, ax_loss.xaxis])], dynamic=[image, points, title, loss, dot])
 
 
@@ -130,7 +141,8 @@ def _playground_update(art, epoch, dataset, hidden, eta, max_epochs):
     art["ax"].set_ylim(state["extent"][2:])
     art["ax_loss"].set_xlim(0, max(max_epochs, epoch))  # the axis grows to the epoch shown
     acc = run.accuracy[epoch]
-    art["title"].set_text(f"{dataset}, 2-{hidden}-1, η = {eta:g}: epoch {epoch}, accuracy {acc:.0%}")
+    art["title"].set_text(f"{dataset}, 2-{hidden}-1, η = {eta:g}:{_TITLE_BREAK[art['narrow']]}"
+                          f"epoch {epoch}, accuracy {acc:.0%}")
     art["loss"].set_data(np.arange(epoch + 1), state["cost"])
     art["dot"].set_data([epoch], [state["cost"][-1]])
 
@@ -174,7 +186,8 @@ def training_playground(dataset="moons", hidden=8, eta=2.0, epoch=100, max_epoch
                 Slider("eta", 0.05, 8.0, 0.05, eta, static=[0.5, 2.0, 6.0], label="η"),
                 Slider("max_epochs", 10, MAX_EPOCH_AXIS, 10, max_epochs, label="epoch axis", redraw="axes")]
     return InteractiveFigure("training_playground", controls, _playground_setup, _playground_update,
-                             figsize=(8.6, 3.8), describe=_describe_playground,
+                             figsize=(8.6, 3.8), narrow_figsize=(4.5, 7.4),
+                             describe=_describe_playground,
                              progress=_playground_progress,
                              alt="Decision regions of a small network on a 2-D dataset "
                                                      "and its training cost per epoch")
@@ -208,8 +221,13 @@ def digits_state(run, epoch):
             "wrong": wrong, "predicted": predicted}
 
 
-def _digits_setup(fig):
-    grid = fig.add_gridspec(1, 2, width_ratios=[1, 1.1])
+def _digits_setup(fig, narrow=False):
+    # the phone's layout: the accuracies above the misclassified digits, the title on two lines
+    if narrow:
+        grid = fig.add_gridspec(2, 1, height_ratios=[1.2, 1])
+        fig.get_layout_engine().set(w_pad=_NARROW_W_PAD)
+    else:
+        grid = fig.add_gridspec(1, 2, width_ratios=[1, 1.1])
     ax = fig.add_subplot(grid[0, 0])
     (train_line,) = ax.plot([], [], "C0.-", label="training")
     (test_line,) = ax.plot([], [], "C1.-", label="test")
@@ -218,7 +236,7 @@ def _digits_setup(fig):
     legend = ax.legend(fontsize=10, loc="lower right")
     title = fig.suptitle(" ", fontsize=11)
     # The misclassified digits are tiles of one image (one image to redraw instead of ten).
-    ax_tiles = fig.add_subplot(grid[0, 1])
+    ax_tiles = fig.add_subplot(grid[1, 0] if narrow else grid[0, 1])
     ax_tiles.set_axis_off()
     mosaic = np.ones((_ROWS * (8 + _GAP_Y), _COLS * 8 + (_COLS - 1) * _GAP_X, 3))  # white RGB
     image = ax_tiles.imshow(mosaic, interpolation="nearest", aspect="equal")
@@ -227,7 +245,7 @@ def _digits_setup(fig):
         y0, x0 = _tile_origin(i)
         labels.append(ax_tiles.text(x0 + 3.5, y0 - 0.7, "", ha="center", va="bottom", fontsize=10))
     return dict(ax=ax, train_line=train_line, test_line=test_line, title=title, image=image, mosaic=mosaic,
-                labels=labels, layers=[("epoch axis", [ax.xaxis])],
+                labels=labels, narrow=narrow, layers=[("epoch axis", [ax.xaxis])],
                 dynamic=[train_line, test_line, legend, title, image, *labels])
 
 
@@ -246,7 +264,7 @@ def _digits_update(art, epoch, hidden, eta, max_epochs):
     e = np.arange(epoch + 1)
     art["train_line"].set_data(e, state["accuracy"])
     art["test_line"].set_data(e, state["test_accuracy"])
-    art["title"].set_text(f"64-{hidden}-10, η = {eta:g}, epoch {epoch}: test accuracy "
+    art["title"].set_text(f"64-{hidden}-10, η = {eta:g}, epoch {epoch}:{_TITLE_BREAK[art['narrow']]}test accuracy "
                           f"{state['test_accuracy'][-1]:.1%}; wrong: {len(state['wrong'])}")
     mosaic = art["mosaic"]
     mosaic[...] = 1.0
@@ -298,4 +316,5 @@ def digits_training(epoch=10, hidden=30, eta=3.0, max_epochs=30):
                 Slider("eta", 0.1, 5.0, 0.1, eta, label="η"),
                 Slider("max_epochs", 5, DIGITS_MAX_EPOCH_AXIS, 5, max_epochs, label="epoch axis", redraw="epoch axis")]
     return InteractiveFigure("digits_training", controls, _digits_setup, _digits_update, figsize=(8.6, 3.6),
+                             narrow_figsize=(4.5, 6.4),
                              describe=_describe_digits, progress=_digits_progress, alt="Accuracy per epoch on the digits and misclassified test digits")
