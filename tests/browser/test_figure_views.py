@@ -78,6 +78,8 @@ def site(tmp_path_factory, serve, figure_html):
     (folder / "index.html").write_text("<!doctype html><html lang='en' data-content_root='./'><head>"
                                        "<meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'>"
                                        "<title>views</title><link rel='icon' href='data:,'>"
+                                       # the book's gutters: at 390 px its column, and a frame, is 358 px wide
+                                       "<style>body{margin:8px 16px}</style>"
                                        f"</head><body>{body}</body></html>")
     (folder / WORKER_PATH).parent.mkdir(parents=True)
     (folder / WORKER_PATH).write_text(STAND_IN % _png())
