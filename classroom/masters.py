@@ -17,5 +17,7 @@ def names(masters: Path = MASTERS) -> list[str]:
     """Every assignment's name (its master notebook's file name without ``.ipynb``), sorted."""
     found = sorted(path.stem for path in Path(masters).glob("*.ipynb"))
     if not found:
-        raise FileNotFoundError(f"no master notebooks in {masters}")
+        raise FileNotFoundError(f"no master notebooks in {masters}: classroom reads them from the book's "
+                                "repository it is installed from; install it editable from a checkout "
+                                "(pip install -e classroom, as `make` does)")
     return found

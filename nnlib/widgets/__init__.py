@@ -21,8 +21,11 @@ example to copy):
    plain numbers and arrays, cached with ``@functools.lru_cache`` (its arguments are the control
    values, so they are hashable). Test it in ``tests/unit/test_widgets.py``: it is what the figure
    claims to show.
-2. **setup(fig)** draws the fixed parts on a matplotlib ``Figure`` at most 8.6 inches wide (688
-   px, the book's column) with every text at 10 pt or more (11 CSS px), and returns a dict:
+2. **setup(fig, narrow=False)** draws the fixed parts on a matplotlib ``Figure`` at most 8.6
+   inches wide (688 px, the book's column) with every text at 10 pt or more (11 CSS px), and, when
+   ``narrow`` is True, the same artists laid out for a phone (a figure 4.5 inches wide, panels one
+   above the other, the same font sizes; ``tests/unit/test_narrow_figures.py`` checks it). It
+   returns a dict:
    ``"dynamic"``: the artists that change with the controls (redrawn every time); optionally
    ``"layers"``: ``[(name, artists), ...]`` for artists that change only with some controls
    (an axis whose limits move); and anything else ``update`` needs.
@@ -31,7 +34,7 @@ example to copy):
 4. **The public function**, decorated with ``@figure_factory(title=..., caption=...)`` (from
    :mod:`.registry`; the gallery shows the title and the one-sentence caption above the figure),
    builds the controls and returns ``InteractiveFigure(name, controls, setup, update,
-   figsize=..., alt=..., describe=...)`` with ``name`` the function's name and ``describe(**values)``
+   figsize=..., narrow_figsize=(4.5, ...), alt=..., describe=...)`` with ``name`` the function's name and ``describe(**values)``
    a sentence, ending in a full stop, that says in words what the picture shows for those values
    (computed from the state function, as the picture is; it is the figure's status line and alt text). Each control declares what it
    redraws: ``redraw="dynamic"`` (default), a layer's name, or ``"all"``; the figure works out
@@ -41,7 +44,7 @@ example to copy):
 
 That is all: :func:`.registry.figures`, the one list of the figures, finds every module in this
 folder, so the new figure is in every test that lists figures (``tests/unit/test_widgets.py``,
-``test_widgets_live.py``, ``tests/browser/test_static_figures.py``, ``test_live_figures.py``),
+``test_widgets_live.py``, ``test_narrow_figures.py``, ``tests/browser/test_static_figures.py``, ``test_live_figures.py``),
 in ``benchmarks/bench_widgets.py``, on the API page and in the gallery ``book/figures.ipynb``,
 and ``from nnlib.widgets import myfigure_function`` works. To place it in the book's order,
 import it below and add it to ``__all__``. A figure kept in another package is registered the

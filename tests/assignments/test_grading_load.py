@@ -24,6 +24,7 @@ import pytest
 
 from attacks import LEAVE_PROCESS, SPINNERS
 from classroom import build, grade
+from classroom.grading.questions import load as load_questions
 from classroom.grading.run import Session
 from test_assignments import fill, master
 
@@ -108,7 +109,9 @@ def nobody_python(tmp):
             if line.split("==")[0] in ("numpy", "nbformat", "ipython", "cloudpickle", "tqdm")
             and (";" not in line or "3.11" in line and ">=" in line)]
     subprocess.run(pip + reqs, check=True)
-    subprocess.run(pip + ["--no-deps", str(ROOT), str(ROOT / "classroom")], check=True)
+    # classroom editable, as the Makefile installs it: the grader reads the private question files
+    # of book/assignments/masters from the checkout it is installed from.
+    subprocess.run(pip + ["--no-deps", str(ROOT), "-e", str(ROOT / "classroom")], check=True)
     return venv / "bin" / "python"
 
 
@@ -209,4 +212,5 @@ def test_objects_that_lie_about_equality_score_nothing_under_otter_run(tmp_path)
                    check=True, capture_output=True, timeout=900)
     results = json.loads((tmp_path / "results.json").read_text())
     scores = {t["name"]: t["score"] for t in results["tests"] if "score" in t}
-    assert scores == {"q1": 0, "q2": 0, "q3": 0, "q4": 0}, results
+    questions = set(load_questions(build.MASTERS / "neurons.py"))  # q1 to q6
+    assert scores == dict.fromkeys(questions, 0), results

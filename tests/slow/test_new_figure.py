@@ -42,8 +42,8 @@ def line_state(w, b):
     return {"xs": xs, "ys": w * xs + b}
 
 
-def _setup(fig):
-    ax = fig.subplots()
+def _setup(fig, narrow=False):
+    ax = fig.subplots()  # one panel: the phone layout is the same panel in a narrower figure
     ax.set_xlim(-1, 1)
     ax.set_ylim(-4, 4)
     ax.set_title("y = w x + b", fontsize=11)
@@ -61,7 +61,7 @@ def slope_explorer(w=1.0, b=0.0):
     """A line with a slope and an intercept."""
     controls = [Slider("w", -2.0, 2.0, 0.1, w, static=[-1.0, 1.0]),
                 Slider("b", -2.0, 2.0, 0.1, b, static=[0.0, 1.0])]
-    return InteractiveFigure("slope_explorer", controls, _setup, _update, figsize=(6, 3),
+    return InteractiveFigure("slope_explorer", controls, _setup, _update, figsize=(6, 3), narrow_figsize=(4.5, 3),
                              alt="A straight line whose slope and intercept follow the controls",
                              describe=describe)
 
@@ -102,7 +102,7 @@ def test_a_new_figure_by_the_guide_is_in_every_list(site):
 
     # the unit tests of the figures run on it (and pass: the guide's figure is a correct one)
     code, out = run(site, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/test_widgets.py",
-                    "tests/unit/test_widgets_live.py", "-k", NAME)
+                    "tests/unit/test_widgets_live.py", "tests/unit/test_narrow_figures.py", "-k", NAME)
     assert code == 0 and " passed" in out and " deselected" in out, out
 
     # the browser tests list it (collected only: they need a built book and Chromium)
