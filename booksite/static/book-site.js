@@ -22,8 +22,11 @@
     const scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
     const scrollsY = /(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1;
     box.classList.toggle("book-scrolls-x", scrolls);
+    // A box that scrolls by a single pixel gets no shadow, but it does scroll: a tab stop too.
+    const any = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth ||
+      /(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight;
+    if (any && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
     if (!scrolls && !scrollsY) return;
-    if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
     if (!scrolls) return;
     if (!box.dataset.bookScrollWatch) {
       box.dataset.bookScrollWatch = "1";
@@ -44,8 +47,17 @@
     const boxes = article.querySelectorAll(SCROLLERS);
     if (!("IntersectionObserver" in window)) { boxes.forEach(mark); return; }
     if (observer) observer.disconnect();
+    // A box in a section the browser still skips (content-visibility: auto, below) measures as
+    // empty: its section is laid out for good first (book-near), then it is measured. The idle
+    // pass leaves such boxes to the observer, which sees them as the reader comes near.
     observer = new IntersectionObserver((entries) => {
-      entries.forEach((entry) => { if (entry.isIntersecting) mark(entry.target); });
+      entries.forEach((entry) => {
+        if (!entry.isIntersecting) return;
+        for (let s = entry.target.closest(".bd-article section section"); s; s = s.parentElement.closest(".bd-article section section")) {
+          s.classList.add("book-near");
+        }
+        mark(entry.target);
+      });
     }, {rootMargin: "100% 0px"});
     boxes.forEach((box) => observer.observe(box));
     // Then, while the browser is idle after the page has loaded, every other box too, a few at a
@@ -53,7 +65,10 @@
     // those near where the reader has been.
     const rest = [...boxes];
     const some = (deadline) => {
-      while (rest.length && deadline.timeRemaining() > 4) mark(rest.shift());
+      while (rest.length && deadline.timeRemaining() > 4) {
+        const box = rest.shift();
+        if (!box.checkVisibility || box.checkVisibility({contentVisibilityAuto: true})) mark(box);
+      }
       if (rest.length) requestIdleCallback(some, {timeout: 500});
     };
     if ("requestIdleCallback" in window) {

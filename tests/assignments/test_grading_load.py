@@ -7,7 +7,6 @@ tests, run by `make test-grading-slow` (CI), not by `make test`.
   find the folder and overwrite a classmate's notebook, and a process it leaves is ended and reported.
   Before issue 20 it graded without a sandbox: the classmate's notebook was overwritten.
 """
-import copy
 import csv
 import json
 import os
@@ -27,6 +26,7 @@ from classroom import build, grade
 from classroom.grading.questions import load as load_questions
 from classroom.grading.run import Session
 from test_assignments import fill, master
+from test_grading import NEURONS_POINTS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -126,12 +126,12 @@ def test_an_unprivileged_grader_sandboxes_in_user_namespaces():
         python = nobody_python(tmp)
         built = tmp / "assignments"
         student, _ = build.build("neurons", built)
-        full = fill(nbformat.read(str(student), as_version=4), master("neurons"))
+        blank = nbformat.read(str(student), as_version=4)
         subs = tmp / "subs"
         subs.mkdir()
 
         def variant(name, cell_prefix=""):
-            nb = copy.deepcopy(full)
+            nb = fill(blank, master("neurons"), student_id=name)  # one id each: a shared id scores 0
             if cell_prefix:
                 (cell,) = [c for c in nb.cells if c.cell_type == "code" and "def weighted_sum" in c.source
                            and "grader" not in c.source]
@@ -150,8 +150,9 @@ def test_an_unprivileged_grader_sandboxes_in_user_namespaces():
         assert done.returncode == 0, done.stderr[-2000:]
         rows = {r["submission"]: r for r in csv.DictReader((subs / "grades.csv").read_text().splitlines())}
         assert (subs / "victim_a.ipynb").read_bytes() == victim
-        assert float(rows["victim_a.ipynb"]["total"]) == 7.0, rows
-        assert float(rows["aaa_overwrites.ipynb"]["total"]) == 7.0, rows
+        full_marks = sum(NEURONS_POINTS.values())
+        assert float(rows["victim_a.ipynb"]["total"]) == full_marks, rows
+        assert float(rows["aaa_overwrites.ipynb"]["total"]) == full_marks, rows
         assert "process" in rows["leaves_process.ipynb"]["tampering"], rows
         left = subprocess.run(["pgrep", "-f", "grading-left-behind-7c1e"], capture_output=True, text=True).stdout
         assert left == "", left

@@ -134,3 +134,22 @@ def test_a_changed_theme_script_stops_the_build_naming_the_patch(tmp_path):
 def test_a_theme_without_its_script_stops_the_build_naming_the_patch(tmp_path):
     with pytest.raises(ContractError, match=r"^page_weight\.theme_scroll_pass: .*is gone"):
         page_weight.skip_theme_scroll_pass(tmp_path)
+
+
+# ---- the theme's colour mode in the head (page_weight step 8) ------------------------------------
+
+def test_the_theme_layout_sets_the_mode_in_the_line_the_build_resolves():
+    layout = (THEME_STATIC.parent / "layout.html").read_text(encoding="utf-8")
+    line = page_weight.THEME_MODE.replace('"auto"', '"{{ default_mode }}"')
+    assert layout.count(line) == 1
+
+
+def test_the_head_script_resolves_auto_before_the_first_paint_and_a_changed_line_stops_the_build():
+    page = ('<html data-theme="auto"><head><script>\n'
+            f'document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto";\n{page_weight.THEME_MODE}\n'
+            '</script></head><body></body></html>')
+    resolved = page_weight.resolve_theme_mode(page)
+    assert page_weight.THEME_MODE not in resolved and page_weight.THEME_MODE_RESOLVED in resolved
+    assert page_weight.resolve_theme_mode(resolved) == resolved
+    with pytest.raises(ContractError, match=r"^page_weight\.theme_mode: "):
+        page_weight.resolve_theme_mode(page.replace('|| "auto"', '|| "light"'))
