@@ -16,13 +16,16 @@ another host blocked, headless Chromium), one control moved to values with no pr
   PNG decoding, paint); and the median wait for the first view (a training figure shows its run
   after each slice of training, so its first view comes before the final frame).
 
+On a 1280 px laptop by default; ``--phone``: at 390 px on a 3x screen, where the figures draw
+their narrow layout with three times the pixels a side.
+
 Targets (issue 23): redraws within 150 ms median; the second tab faster than the first. Where the
 cold start goes is printed under each figure: the worker's stages (loading pyodide.js; starting
 Pyodide; numpy and matplotlib with their dependencies; the nnlib wheel; any package loaded on
 demand; the first frame, which includes importing nnlib and matplotlib's font cache), each as the
 time since the previous one.
 
-    .venv/bin/python benchmarks/bench_worker.py [--figures neuron_playground,...] [--moves 8]
+    .venv/bin/python benchmarks/bench_worker.py [--figures neuron_playground,...] [--moves 8] [--phone]
 """
 from __future__ import annotations
 
@@ -74,10 +77,15 @@ def open_figure(context, base: str, sel: str):
     return page
 
 
-def one_figure(playwright, base: str, figure: str, control: str, value: str, moves: int) -> dict:
+LAPTOP = {"viewport": {"width": 1280, "height": 900}}
+# A phone: the figures' narrow layout, drawn at three frame pixels per CSS pixel.
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+
+
+def one_figure(playwright, base: str, figure: str, control: str, value: str, moves: int, screen=LAPTOP) -> dict:
     profile = tempfile.mkdtemp(prefix="bench-worker-")
     context = playwright.chromium.launch_persistent_context(
-        profile, executable_path=chromium_path(), args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900})
+        profile, executable_path=chromium_path(), args=CHROMIUM_ARGS, **screen)
     guard = NetworkGuard(base).attach(context)
     sel = f".nnlib-figure[data-figure={figure}]"
     result = {"figure": figure, "control": control}
@@ -114,6 +122,8 @@ def main(argv=None) -> int:
     parser.add_argument("--figures", default=",".join(f for f, _, _ in off_grid_moves()))
     parser.add_argument("--moves", type=int, default=8, help="redraws timed per figure")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--phone", action="store_true",
+                        help="a 390 px phone at 3x (the figures' narrow layout) instead of a 1280 px laptop")
     args = parser.parse_args(argv)
     if chromium_path() is None or not (BOOK_HTML / "lite" / "static" / "pyodide" / "pyodide.js").is_file():
         print("needs Chromium and the built book with its in-browser edition (make book)")
@@ -126,7 +136,7 @@ def main(argv=None) -> int:
         for figure, control, value in off_grid_moves():
             if figure not in wanted:
                 continue
-            rows.append(one_figure(p, base, figure, control, value, args.moves))
+            rows.append(one_figure(p, base, figure, control, value, args.moves, PHONE if args.phone else LAPTOP))
             r = rows[-1]
             if "error" in r:
                 print(f"{figure:22s} FAILED: {r['error']}")

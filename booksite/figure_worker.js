@@ -11,8 +11,8 @@
 // installs the nnlib wheel listed in that folder's pyodide-lock.json (the browser checks it against
 // the lock's sha256), then answers with
 //   {id, progress: "Loading Python (step 1 of 3)..."}   while it starts, stage by stage, and
-//   {id, partial: true, png, text, note}         a training figure's view so far (see frame below),
-//   {id, png: ArrayBuffer, text, ms, timings}    the frame and its description that
+//   {id, partial: true, image, text, note}       a training figure's view so far (see frame below),
+//   {id, image: Blob, text, ms, timings}         the frame and its description that
 //                                                nnlib.widgets.registry.live_frame made, or
 //   {id, error: "what went wrong"}.
 // ms is Python's time for the frame; timings says when each stage of the start ended.
@@ -31,7 +31,8 @@ var queue = Promise.resolve();
 self.timings = {};
 function mark(stage) { self.timings[stage] = Math.round(performance.now()); }
 
-// render(name, kwargs, values, seconds, layout) -> {"png": bytes, "text": str, "done": bool, "note": str}, or the name of a module Python could not import.
+// render(name, kwargs, values, seconds, layout) -> {"image": bytes, "type": str, "text": str, "done": bool,
+// "note": str}, or the name of a module Python could not import.
 var SETUP = [
   "import json",
   "def render(name, kwargs, values, seconds, layout):",
@@ -98,9 +99,9 @@ var loaded = [];
 // (each view costs a frame to draw, so later slices are longer: the run ends sooner).
 var FIRST_SLICE = 0.08, LATER_SLICE = 0.4;
 
-// One frame: {id, type: "frame", figure, factory, kwargs, values, layout} -> {id, png, text, ms, timings}
+// One frame: {id, type: "frame", figure, factory, kwargs, values, layout} -> {id, image, text, ms, timings}
 // (layout "narrow": the figure's phone layout, drawn for a 3x screen).
-// A training figure first answers {id, partial: true, png, text, note} after each slice of training,
+// A training figure first answers {id, partial: true, image, text, note} after each slice of training,
 // and stops ({id, superseded: true}) when a newer job for the same figure has arrived meanwhile.
 async function frame(message, reply) {
   var progress = function (text) { reply({id: message.id, progress: text}); };
@@ -119,11 +120,11 @@ async function frame(message, reply) {
       }
       var drawn = out.toJs({dict_converter: Object.fromEntries});
       out.destroy();
-      var png = drawn.png;
-      var buffer = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength);
+      // The frame as a Blob of its type (an uncompressed BMP): the page shows it with no copy.
+      var image = new Blob([drawn.image], {type: drawn.type});
       if (!self.timings["first frame"]) mark("first frame");
       if (!drawn.done) {
-        reply({id: message.id, partial: true, png: buffer, text: drawn.text, note: drawn.note}, [buffer]);
+        reply({id: message.id, partial: true, image: image, text: drawn.text, note: drawn.note});
         slice = LATER_SLICE;
         await new Promise(function (resolve) { setTimeout(resolve, 0); });  // let a newer job arrive
         if (reply.superseded()) {
@@ -132,7 +133,7 @@ async function frame(message, reply) {
         }
         continue;
       }
-      reply({id: message.id, png: buffer, text: drawn.text, ms: performance.now() - t0, timings: self.timings}, [buffer]);
+      reply({id: message.id, image: image, text: drawn.text, ms: performance.now() - t0, timings: self.timings});
       return;
     }
     throw new Error("Python kept asking for more modules");

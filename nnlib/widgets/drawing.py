@@ -15,6 +15,7 @@ fenced glyph cache that falls back to the stock renderer on any failure (see tha
 """
 import io
 import itertools
+import struct
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -132,3 +133,22 @@ def png_bytes(figure, colors=None):
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=1 if colors is None else 6)
     return buffer.getvalue()
+
+
+def bmp_bytes(figure):
+    """The canvas as an uncompressed 24-bit BMP (bottom-up rows of blue, green, red).
+
+    For the frames the HTML book's worker draws in the reader's browser and shows at once, never
+    stored: no compression to compute, so a phone's frame (1080 x 1776 px) is written in a few
+    milliseconds where a PNG took 40 ms here and about 100 in the browser's Python; it is larger
+    (3 bytes a pixel), which costs nothing between a worker and its page.
+    """
+    rgba = np.asarray(figure.canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    rows = rgba[::-1, :, 2::-1].reshape(height, width * 3)  # bottom-up, BGR
+    pad = -(width * 3) % 4  # each row is a multiple of 4 bytes
+    if pad:
+        rows = np.concatenate([rows, np.zeros((height, pad), dtype=np.uint8)], axis=1)
+    data = np.ascontiguousarray(rows).tobytes()
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(data), 2835, 2835, 0, 0)
+    return struct.pack("<2sIHHI", b"BM", 14 + len(info) + len(data), 0, 0, 14 + len(info)) + info + data

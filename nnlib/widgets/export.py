@@ -217,18 +217,19 @@ describe(texts[r.key]);note.textContent="";return;}
 want={seq:seq,values:r.values,layout:where,t0:performance.now()};waiting(true);tick(want.t0);
 note.textContent=current?progress:"Drawing this view in your browser...";
 if(!current||current.streaming)next();}
-function picture(png){if(blob)URL.revokeObjectURL(blob);blob=URL.createObjectURL(new Blob([png],{type:"image/png"}));
+function picture(image){if(blob)URL.revokeObjectURL(blob);
+blob=URL.createObjectURL(image instanceof Blob?image:new Blob([image],{type:"image/png"}));
 setSrc(blob);root.setAttribute("data-key","live");}
 function took(ms){return ms<1000?Math.round(ms)+" ms":(ms/1000).toFixed(1)+" s";}
 function next(){var job=want;want=null;if(!job)return;current=job;
 window.nnlibLive(root,job.values,function(text){progress=text;if(job.seq===seq)note.textContent=text;},
-function(error,png,ms,text){if(job!==current)return;current=null;progress="";if(job.seq===seq){waiting(false);
-if(error){note.textContent=error;}else if(png){picture(png);describe(text);var waited=performance.now()-job.t0;
+function(error,image,ms,text){if(job!==current)return;current=null;progress="";if(job.seq===seq){waiting(false);
+if(error){note.textContent=error;}else if(image){picture(image);describe(text);var waited=performance.now()-job.t0;
 note.textContent="(drawn in your browser in "+took(waited)+")";root.setAttribute("data-waited-ms",Math.round(waited));
 root.setAttribute("data-python-ms",Math.round(ms));if(!job.first)root.setAttribute("data-first-ms",Math.round(waited));}}next();},
-function(png,text,where){if(job!==current)return;job.streaming=true;if(job.seq!==seq){next();return;}
+function(image,text,where){if(job!==current)return;job.streaming=true;if(job.seq!==seq){next();return;}
 if(!job.first){job.first=true;root.setAttribute("data-first-ms",Math.round(performance.now()-job.t0));}
-picture(png);describe(text);progress="Training in your browser: "+where+"...";note.textContent=progress;},job.layout);}
+picture(image);describe(text);progress="Training in your browser: "+where+"...";note.textContent=progress;},job.layout);}
 function link(){var params={};location.hash.replace(/^#/,"").split("&").forEach(function(pair){var kv=pair.split("=");
 if(kv.length===2)params[decodeURIComponent(kv[0])]=decodeURIComponent(kv[1]);});
 if(params.fig!==name||document.querySelector('.nnlib-figure[data-figure="'+name+'"]')!==root)return false;
@@ -247,16 +248,16 @@ if(phone){var turned=function(){show(true);};if(phone.addEventListener)phone.add
 shown=JSON.stringify(read().values)+layout();follow();})();"""
 # Shared by every figure of a page (defined once): the site's figure worker, started on the first
 # request; a SharedWorker where the browser has one, so that a second tab of the book reuses the
-# Python the first one started. nnlibLive(root, values, progress(text), done(error, png, ms, text),
-# partial(png, text, note), layout): a training figure sends partial frames while it trains; a newer
+# Python the first one started. nnlibLive(root, values, progress(text), done(error, image, ms, text),
+# partial(image, text, note), layout): a training figure sends partial frames while it trains; a newer
 # job of the same figure makes the worker drop the older one (done(null) without a frame); layout
 # "narrow" asks for the figure's phone layout.
 _LIVE_JS = """if(!window.nnlibLive)window.nnlibLive=(function(){var port=null,failed=null,jobs={},n=0;
 var MISSING="This copy of the book has no in-browser Python (its _figures or lite folder is missing): only the precomputed values can be shown.";
 function fail(text){failed=text;Object.keys(jobs).forEach(function(k){jobs[k].done(text);});jobs={};}
-function receive(e){var m=e.data,job=jobs[m.id];if(!job)return;if(m.partial){job.partial(m.png,m.text,m.note);return;}
+function receive(e){var m=e.data,job=jobs[m.id];if(!job)return;if(m.partial){job.partial(m.image,m.text,m.note);return;}
 if(m.progress){job.progress(m.progress);return;}delete jobs[m.id];if(m.timings)window.nnlibLiveTimings=m.timings;
-if(m.error)job.done(m.error);else if(m.superseded)job.done(null);else job.done(null,m.png,m.ms,m.text);}
+if(m.error)job.done(m.error);else if(m.superseded)job.done(null);else job.done(null,m.image,m.ms,m.text);}
 function start(){var root=document.documentElement.getAttribute("data-content_root");
 if(root===null)return "Only the precomputed values can be shown here: this page is not part of the built book, which computes the others.";
 if(location.protocol==="file:")return "Only the precomputed values can be shown when the book is opened from disk: serve the folder with a web server (see the README) to compute the others.";

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import export
 from .controls import Choice
-from .drawing import DPI, NARROW_DPI, NARROW_WIDTH, LayeredCanvas, freeze_layout, new_figure, png_bytes
+from .drawing import DPI, NARROW_DPI, NARROW_WIDTH, LayeredCanvas, bmp_bytes, freeze_layout, new_figure, png_bytes
 
 
 @dataclass
@@ -152,6 +152,12 @@ class InteractiveFigure:
             fig.set_dpi(dpi)
             self._drawn = None  # cached pixels are at the old size
         return png_bytes(self.update_values(**values), colors)
+
+    def bmp(self, **values):
+        """The same frame as :meth:`png` (at the figure's own dpi), as an uncompressed BMP: what the
+        HTML book's worker sends its page (see :func:`~nnlib.widgets.drawing.bmp_bytes`)."""
+        self.figure  # noqa: B018  (built at self.dpi)
+        return bmp_bytes(self.update_values(**values))
 
     # ---- static export (see nnlib.widgets.export) ----------------------------------------
 

@@ -132,9 +132,10 @@ def live_figure(name, kwargs):
 
 
 def live_frame(name, kwargs, values, seconds=None, layout="wide"):
-    """``{"png", "text", "done", "note"}``: a frame of figure ``name`` and the figure's words for it.
+    """``{"image", "type", "text", "done", "note"}``: a frame of figure ``name`` and its words.
 
-    What the page's worker answers: ``png`` is :func:`live_png`'s frame, ``text`` the figure's
+    What the page's worker answers: ``image`` is :func:`live_png`'s frame as an uncompressed BMP
+    (``type`` "image/bmp"; the same pixels, written about ten times faster), ``text`` the figure's
     ``description`` of the same snapped values (shown in the figure's status region and as the
     image's alternative text). With ``seconds``, a figure with a ``progress`` hook (the training
     figures) works for about that long and, if the values are not ready yet, draws the view it
@@ -155,7 +156,8 @@ def live_frame(name, kwargs, values, seconds=None, layout="wide"):
         labels = {c.name: c.label or c.name for c in figure.controls}
         note = ", ".join(f"{labels[k]} {shown[k]} of {wanted[k]}" for k in wanted if shown[k] != wanted[k])
     view = shown if shown is not None else wanted
-    frame = {"png": figure.png(**view), "text": figure.description(**view), "done": shown is None, "note": note}
+    frame = {"image": figure.bmp(**view), "type": "image/bmp", "text": figure.description(**view),
+             "done": shown is None, "note": note}
     figure.values.update(wanted)  # the values asked for, not the partial view: the next call goes on
     return frame
 

@@ -37,11 +37,11 @@ function listen(port) {
     function answer(k) {  // a training figure: three partial views 300 ms apart, then the frame
       if (k < slices) {
         var part = PNG.slice().buffer;
-        port.postMessage({id: m.id, partial: true, png: part, text: "partial view " + k, note: "epoch " + k}, [part]);
+        port.postMessage({id: m.id, partial: true, image: part, text: "partial view " + k, note: "epoch " + k}, [part]);
         setTimeout(function () { answer(k + 1); }, 300);
         return;
       }
-      port.postMessage({id: m.id, png: png, text: "stand-in frame for " + JSON.stringify(m.values) +
+      port.postMessage({id: m.id, image: png, text: "stand-in frame for " + JSON.stringify(m.values) +
                         " (" + m.layout + ")", ms: 1}, [png]);
     }
     setTimeout(function () { answer(0); }, 100);

@@ -149,3 +149,32 @@ def test_every_figure_draws_off_grid_values_in_the_page(guarded, book_url, figur
           f"{to_old:.1f} to the one it replaced")
     assert mean < MEAN_TOLERANCE and to_new < to_old, (figure, mean, to_new, to_old)
     page.close()
+
+
+@pytest.mark.skipif(not os.environ.get("LITE_FULL"), reason="a second start of Python: make test-lite (LITE_FULL=1)")
+def test_a_phone_gets_the_narrow_layout_drawn_in_the_page(chromium, book_url):
+    """At 390 px on a 3x screen a value off the grid is drawn in the page in the figure's phone
+    layout, at three frame pixels per CSS pixel, like desktop nnlib's narrow frame for it."""
+    if not (BOOK_HTML / "lite" / "static" / "pyodide" / "pyodide.js").is_file():
+        pytest.skip("no in-browser edition in the built book: run `make lite`")
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3,
+                                   is_mobile=True, has_touch=True)
+    guard = NetworkGuard(book_url).attach(context)
+    page = context.new_page()
+    page.goto(book_url + "book/neurons.html")
+    sel = ".nnlib-figure[data-figure=neuron_playground]"
+    page.locator(sel).scroll_into_view_if_needed()
+    result = move_off_grid_and_wait(page, sel, "w2", "0.3")
+    assert result["key"] == "live" and result["status"].startswith("(drawn in your browser in"), result
+    values = current_values(page, sel)
+    web = shown_png(page, sel)
+    desktop = live_frame("neuron_playground", {}, values, layout="narrow")["image"]
+    shown = page.locator(sel + " img.nnlib-frame").evaluate("i => [i.naturalWidth, i.getBoundingClientRect().width]")
+    assert shown[0] >= 3 * shown[1], shown
+    web_blocks, desktop_blocks = blocks(web), blocks(desktop)
+    assert web_blocks.shape == desktop_blocks.shape, (web_blocks.shape, desktop_blocks.shape)
+    mean = float(np.abs(web_blocks - desktop_blocks).mean())
+    print(f"phone: neuron_playground w2=0.3, mean block difference to desktop's narrow frame {mean:.1f}/255")
+    assert mean < MEAN_TOLERANCE, mean
+    context.close()
+    assert not guard.problems, guard.problems
