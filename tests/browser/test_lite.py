@@ -308,6 +308,30 @@ def test_browser_copies_of_student_notebooks_check_answers_on_the_students_varia
     assert capsys.readouterr().out.strip() == "q1: passed."
 
 
+def test_the_kernel_starts_without_ssl_and_jedi(lite_site):
+    """The kernel loads neither ssl (with its 2 MB openssl library) nor jedi before the first cell
+    (about a second of every start, issue 22): not preloaded, not in the start list the kernel
+    would install them from, not in the site; the chapters still run (the JupyterLite tests)."""
+    config = json.loads((lite_site / "jupyter-lite.json").read_text())
+    preload = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]["loadPyodideOptions"]["packages"]
+    assert not {"ssl", "jedi"} & set(preload), preload
+    scripts = "".join(p.read_text(encoding="utf-8") for p in (lite_site / build.KERNEL_SCRIPTS).glob("*.js"))
+    assert build.KERNEL_START not in scripts and build.KERNEL_START_LEAN in scripts
+    lock = json.loads((lite_site / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    assert not {"ssl", "openssl", "jedi", "parso"} & set(lock["packages"]), sorted(lock["packages"])
+
+
+def test_a_kernel_with_another_start_list_stops_the_build(tmp_path):
+    folder = tmp_path / build.KERNEL_SCRIPTS
+    folder.mkdir(parents=True)
+    (folder / "1.js").write_text('n=["ssl","sqlite3","ipykernel"]')
+    with pytest.raises(build.BuildError, match="update booksite/lite/build.py KERNEL_START"):
+        build.lean_kernel_start(tmp_path)
+    (folder / "2.js").write_text("x=" + build.KERNEL_START)
+    assert build.lean_kernel_start(tmp_path) == 1 and build.KERNEL_START_LEAN in (folder / "2.js").read_text()
+
+
 def test_browser_checks_cell_imports_in_its_own_code_what_its_checks_import(tmp_path):
     """Pyodide's kernel loads a package before a cell runs only if the cell's own code imports it;
     the checks run from a string (`_CHECKS_SOURCE`), so the cell itself must name every package they
