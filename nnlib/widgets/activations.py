@@ -65,11 +65,11 @@ def _setup(fig, narrow=False):
     if narrow:  # the phone's layout: f above f', each with its own z axis labels
         ax_f, ax_p = fig.subplots(2, 1, sharex=True)
         ax_f.xaxis.set_tick_params(labelbottom=True)
-        # The layout is fixed for the default view; room at both sides for the widest tick labels
-        # of other views ("−0.04" of leaky ReLU's slope, "10.0" at the end of the widest z range).
-        fig.get_layout_engine().set(w_pad=0.14)
     else:
         ax_f, ax_p = fig.subplots(1, 2, sharex=True)
+    # The layout is fixed for the default view; room at both sides for the widest tick labels of
+    # other views ("−0.04" of leaky ReLU's slope, "−10.0" and "10.0" at the ends of the widest z range).
+    fig.get_layout_engine().set(w_pad=0.14)
     (f_line,) = ax_f.plot([], [], "C0-", lw=2)
     (p_line,) = ax_p.plot([], [], "C1-", lw=2)
     (tangent,) = ax_f.plot([], [], "C3--", lw=1.5)

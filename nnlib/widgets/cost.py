@@ -163,6 +163,8 @@ def cost_landscape(w=-0.5, b=0.0):
 def _descent_setup(fig, narrow=False):
     # the phone's layout: the path over the contours above the cost per step
     ax, ax_cost = fig.subplots(2, 1, height_ratios=[1.2, 1]) if narrow else fig.subplots(1, 2, width_ratios=[1.2, 1])
+    # The layout is fixed for the default view: room at the right for a longer step axis's "100".
+    fig.get_layout_engine().set(w_pad=0.1)
     tm.draw_contours(ax, X_DATA, Y_DATA)
     (path,) = ax.plot([], [], "o-", color="C3", ms=3, lw=1)
     (start,) = ax.plot([], [], "s", color="C3", ms=7)

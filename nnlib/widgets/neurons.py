@@ -65,6 +65,9 @@ def _setup(fig, narrow=False):
         fig.get_layout_engine().set(w_pad=0.2)
     else:
         ax_plane, ax_f = fig.subplots(1, 2, width_ratios=[1.1, 1])
+        # The layout is fixed for the default view (sigmoid, labels "0.00" to "1.00"): room between
+        # the colour bar and the curve's axis label for tanh's wider "−0.25".
+        fig.get_layout_engine().set(wspace=0.06)
     image = ax_plane.imshow(np.zeros((61, 61)), origin="lower", extent=(-2, 2, -2, 2), cmap="RdBu_r",
                             vmin=0, vmax=1, aspect="equal")
     cbar = fig.colorbar(image, ax=ax_plane, shrink=0.85, label="output a")

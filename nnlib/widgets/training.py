@@ -105,17 +105,17 @@ def playground_state(run, epoch):
 
 #: How a title's two halves are joined: on one line, or on two on the phone (narrow layout).
 _TITLE_BREAK = {False: " ", True: "\n"}
-#: The phone's side margins (inches): its layout is fixed for the default epoch axis, and a longer
-#: axis ends in a wider label ("1000" rather than "300").
-_NARROW_W_PAD = 0.1
+#: Side margins (inches) of both layouts: the layout is fixed for the default epoch axis, and a
+#: longer axis ends in a wider label ("1000" rather than "300").
+_W_PAD = 0.1
 
 
 def _playground_setup(fig, narrow=False):
     if narrow:  # the phone's layout: the plane above the cost curve, the title on two lines
         ax, ax_loss = fig.subplots(2, 1, height_ratios=[1.3, 1])
-        fig.get_layout_engine().set(w_pad=_NARROW_W_PAD)
     else:
         ax, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.1])
+    fig.get_layout_engine().set(w_pad=_W_PAD)
     image = ax.imshow(np.zeros((_RES, _RES)), origin="lower", cmap="RdBu_r", vmin=0, vmax=1, aspect="auto")
     points = ax.scatter([], [], c=[], cmap="RdBu_r", vmin=0, vmax=1, edgecolors="k", s=12, linewidths=0.5)
     ax.set_xlabel("$x_1$", fontsize=SCRIPTED_LABEL_SIZE)
@@ -225,9 +225,9 @@ def _digits_setup(fig, narrow=False):
     # the phone's layout: the accuracies above the misclassified digits, the title on two lines
     if narrow:
         grid = fig.add_gridspec(2, 1, height_ratios=[1.2, 1])
-        fig.get_layout_engine().set(w_pad=_NARROW_W_PAD)
     else:
         grid = fig.add_gridspec(1, 2, width_ratios=[1, 1.1])
+    fig.get_layout_engine().set(w_pad=_W_PAD)
     ax = fig.add_subplot(grid[0, 0])
     (train_line,) = ax.plot([], [], "C0.-", label="training")
     (test_line,) = ax.plot([], [], "C1.-", label="test")

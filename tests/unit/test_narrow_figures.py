@@ -68,3 +68,40 @@ def test_phone_layout_keeps_the_wide_fonts_and_leaves_the_wide_figure_alone(name
     assert narrow_px / FRAME_PX_PER_CSS_PX == pytest.approx(wide_px, abs=0.01)
     assert figure.png(**values) == wide_png and smallest_text_px(figure.figure)[0] == wide_px
     assert figure.figsize[0] == 8.6 and figure.dpi == 80
+
+
+def _extreme_views(figure):
+    """For each slider, its lowest and its highest value (the others at their defaults): the views
+    whose tick labels and readouts are widest, drawn in the layout fixed for the default view."""
+    views = []
+    for control in figure.controls:
+        if hasattr(control, "step"):
+            views += [{control.name: control.min}, {control.name: control.max}]
+    return views
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_view_at_a_sliders_ends_is_cut_off_in_either_layout(name):
+    """The frames drawn in the page for any value keep their text inside the frame: before, the
+    wide activation_explorer lost "−1.0" at its edge (z range 1), descent_path "100" and
+    training_playground "1000" at the right edge of their longest axes."""
+    figure = registry.build(name)
+    for layout in (figure, figure.narrow()):
+        for values in _extreme_views(figure):
+            pixels = _image(layout.png(**values))
+            border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+            assert border.min() > 200, f"{name} ({layout.figsize[0]} in) at {values}: cut off at the frame's edge"
+
+
+@pytest.mark.parametrize("narrow", [False, True], ids=["wide", "narrow"])
+def test_tanh_colour_bar_labels_stay_clear_of_the_curves_axis_label(narrow):
+    """Under tanh the colour bar's labels ("−0.25") are wider than in the layout's default view
+    (sigmoid, "0.25"): in the wide layout they ran into the curve's "output a = f(z)"."""
+    figure = registry.build("neuron_playground")
+    figure = figure.narrow() if narrow else figure
+    figure.png(activation="tanh")
+    renderer = figure.figure.canvas.get_renderer()
+    bar = figure._art["cbar_axis"]
+    labels = [t.get_window_extent(renderer) for t in bar.get_ticklabels() if t.get_visible() and t.get_text()]
+    curve_label = figure.figure.axes[1].yaxis.label.get_window_extent(renderer)
+    assert labels and not any(box.overlaps(curve_label) for box in labels)
