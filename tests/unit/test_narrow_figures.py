@@ -80,11 +80,20 @@ def _extreme_views(figure):
     return views
 
 
-@pytest.mark.parametrize("name", FIGURES)
+# digits_training retrains its network up to 100 epochs for its sliders' ends (about 30 s):
+# `make test-slow` checks it (tests/slow/test_figure_edges.py).
+QUICK = [name for name in FIGURES if name != "digits_training"]
+
+
+@pytest.mark.parametrize("name", QUICK)
 def test_no_view_at_a_sliders_ends_is_cut_off_in_either_layout(name):
     """The frames drawn in the page for any value keep their text inside the frame: before, the
     wide activation_explorer lost "−1.0" at its edge (z range 1), descent_path "100" and
     training_playground "1000" at the right edge of their longest axes."""
+    assert_no_view_at_a_sliders_ends_is_cut_off(name)
+
+
+def assert_no_view_at_a_sliders_ends_is_cut_off(name):
     figure = registry.build(name)
     for layout in (figure, figure.narrow()):
         for values in _extreme_views(figure):
