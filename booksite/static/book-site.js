@@ -47,17 +47,8 @@
     const boxes = article.querySelectorAll(SCROLLERS);
     if (!("IntersectionObserver" in window)) { boxes.forEach(mark); return; }
     if (observer) observer.disconnect();
-    // A box in a section the browser still skips (content-visibility: auto, below) measures as
-    // empty: its section is laid out for good first (book-near), then it is measured. The idle
-    // pass leaves such boxes to the observer, which sees them as the reader comes near.
     observer = new IntersectionObserver((entries) => {
-      entries.forEach((entry) => {
-        if (!entry.isIntersecting) return;
-        for (let s = entry.target.closest(".bd-article section section"); s; s = s.parentElement.closest(".bd-article section section")) {
-          s.classList.add("book-near");
-        }
-        mark(entry.target);
-      });
+      entries.forEach((entry) => { if (entry.isIntersecting) mark(entry.target); });
     }, {rootMargin: "100% 0px"});
     boxes.forEach((box) => observer.observe(box));
     // Then, while the browser is idle after the page has loaded, every other box too, a few at a
@@ -65,10 +56,7 @@
     // those near where the reader has been.
     const rest = [...boxes];
     const some = (deadline) => {
-      while (rest.length && deadline.timeRemaining() > 4) {
-        const box = rest.shift();
-        if (!box.checkVisibility || box.checkVisibility({contentVisibilityAuto: true})) mark(box);
-      }
+      while (rest.length && deadline.timeRemaining() > 4) mark(rest.shift());
       if (rest.length) requestIdleCallback(some, {timeout: 500});
     };
     if ("requestIdleCallback" in window) {
