@@ -31,7 +31,9 @@ On a phone (``PHONE_MEDIA``, where the controls stack) a figure with a narrow la
 sizes, three frame pixels per CSS pixel) shows that layout's frames instead: a ``<source>`` of the
 ``<picture>`` for the first view, a second JSON map for the others, and the worker draws the
 narrow layout for values off the grid. Its text is then as big on a 390 px phone as in the
-book's column, and sharp on a 3x screen. Turning the phone to landscape shows the wide frames.
+book's column, and sharp on a 3x screen. Turning the phone to landscape shows the wide frames,
+once the new width has held for ``TURN_MS`` (a window dragged across the width, or laid out at
+another size for a moment, fetches no frames it would not keep).
 
 Frames are stored as complete ``src`` strings (``data:image/png;base64,...``) in a JSON map
 from key to source; a build step may replace any of them with a URL of a separate file.
@@ -47,6 +49,8 @@ from .legibility import smallest_text_px
 
 # Static frames are reduced to a palette of this many colours (smaller files).
 STATIC_COLORS = 64
+# How long, in ms, a page's width must hold across PHONE_MEDIA before the other layout is shown.
+TURN_MS = 300
 # Where the built book serves the figure worker (booksite/live_figures.py copies it there).
 WORKER_PATH = "_figures/worker.js"
 
@@ -165,7 +169,7 @@ def to_html(figure, element_id=None):
              f'<script type="application/json" class="nnlib-frames">{json.dumps(sources)}</script>',
              phone_frames,
              f'<script type="application/json" class="nnlib-texts">{_script_json(texts)}</script>',
-             "<script>" + _JS.replace("ELEMENT_ID", element_id) + _LIVE_JS.replace("WORKER_PATH", WORKER_PATH)
+             "<script>" + _JS.replace("ELEMENT_ID", element_id).replace("TURN_MS", str(TURN_MS)) + _LIVE_JS.replace("WORKER_PATH", WORKER_PATH)
              + "</script>", "</div>"]
     return "".join(parts)
 
@@ -244,7 +248,7 @@ failed=function(){note.textContent="Copy this link: "+url;};
 if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(url).then(copied,failed);else failed();});
 inputs.forEach(function(el){el.addEventListener("input",function(){show();});el.addEventListener("change",function(){show();});});
 window.addEventListener("hashchange",follow);
-if(phone){var turned=function(){show(true);};if(phone.addEventListener)phone.addEventListener("change",turned);else phone.addListener(turned);}
+if(phone){var turnTimer=null,turned=function(){clearTimeout(turnTimer);turnTimer=setTimeout(function(){show(true);},TURN_MS);};if(phone.addEventListener)phone.addEventListener("change",turned);else phone.addListener(turned);}
 shown=JSON.stringify(read().values)+layout();follow();})();"""
 # Shared by every figure of a page (defined once): the site's figure worker, started on the first
 # request; a SharedWorker where the browser has one, so that a second tab of the book reuses the

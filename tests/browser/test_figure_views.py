@@ -25,7 +25,7 @@ import pytest
 
 from nnlib import widgets
 from nnlib.widgets.controls import fmt
-from nnlib.widgets.export import WORKER_PATH, frame_key
+from nnlib.widgets.export import TURN_MS, WORKER_PATH, frame_key
 
 FIGURES = ["neuron_playground", "activation_explorer", "forward_pass_explorer", "cost_landscape",
            "descent_path", "backprop_stepper", "sgd_vs_full_batch", "training_playground", "digits_training"]
@@ -218,6 +218,46 @@ def test_a_phone_shows_the_narrow_frames_and_asks_the_worker_for_them(chromium, 
     page.wait_for_function(f"(sel) => document.querySelector(sel).getAttribute('data-key') === 'live' "
                            f"&& !document.querySelector(sel).hasAttribute('aria-busy')", arg=sel)
     assert page.locator(f"{sel} .nnlib-description").text_content().endswith(f"({layout})")
+    context.close()
+
+
+WATCH_SOURCES = """(sel) => { window.shownSources = [];
+  const img = document.querySelector(sel + ' img.nnlib-frame');
+  new MutationObserver(() => window.shownSources.push(img.getAttribute('src')))
+    .observe(img, {attributes: true, attributeFilter: ['src']}); }"""
+
+
+def test_turning_a_phone_shows_the_other_layout_and_a_passing_width_shows_nothing(chromium, site):
+    """The width crossing PHONE_MEDIA and staying there (a phone turned) shows the other layout's
+    frame; a width that crosses for a moment only (a window dragged across it, a full-page
+    screenshot, which fetched and cancelled phone frames on a CI run) sets no other frame."""
+    url, figures = site
+    context = chromium.new_context(viewport={"width": 1280, "height": 844})
+    page = context.new_page()
+    page.goto(url)
+    sel = "#fig-neuron_playground"
+    page.locator(sel).scroll_into_view_if_needed()
+    sets = page.evaluate("""(sel) => ({
+        wide: JSON.parse(document.querySelector(sel + ' script.nnlib-frames').textContent),
+        narrow: JSON.parse(document.querySelector(sel + ' script.nnlib-narrow-frames').textContent)})""", sel)
+    figure = figures["neuron_playground"]
+    page.locator(f"{sel} [data-control=b]").fill("0.5")  # on the grid, off the first view
+    key = frame_key(figure, {**figure.values, "b": 0.5})
+    shown = "([sel, src]) => document.querySelector(sel + ' img.nnlib-frame').currentSrc === src"
+    page.wait_for_function(shown, arg=[sel, sets["wide"][key]])
+    page.evaluate(WATCH_SOURCES, sel)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(40)
+    page.set_viewport_size({"width": 1280, "height": 844})
+    page.wait_for_timeout(2 * TURN_MS)
+    assert page.evaluate("window.shownSources") == [], "a width that only passed set other frames"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function(shown, arg=[sel, sets["narrow"][key]])
+    page.set_viewport_size({"width": 1280, "height": 844})
+    page.wait_for_function(shown, arg=[sel, sets["wide"][key]])
+    assert page.evaluate("window.shownSources") == [sets["narrow"][key], sets["wide"][key]]
     context.close()
 
 
