@@ -61,13 +61,15 @@ def test_phone_layout_keeps_the_wide_fonts_and_leaves_the_wide_figure_alone(name
     values = figure.static_grid()[-1]
     wide_png = figure.png(**values)
     wide_px, _ = smallest_text_px(figure.figure)
+    wide_size, wide_dpi = tuple(figure.figsize), figure.dpi
     narrow = figure.narrow()
     narrow.png(**values)
     narrow_px, _ = smallest_text_px(narrow.figure)
     # The same font sizes: the smallest text is as many CSS px on the phone as in the book's column.
     assert narrow_px / FRAME_PX_PER_CSS_PX == pytest.approx(wide_px, abs=0.01)
     assert figure.png(**values) == wide_png and smallest_text_px(figure.figure)[0] == wide_px
-    assert figure.figsize[0] == 8.6 and figure.dpi == 80
+    # at most the book's column (the guide in nnlib/widgets/__init__.py), and as it was
+    assert tuple(figure.figsize) == wide_size and figure.dpi == wide_dpi and wide_size[0] <= 8.6
 
 
 def _extreme_views(figure):
