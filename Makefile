@@ -9,8 +9,8 @@ LIGHTHOUSE := _build/vendor/lighthouse/node_modules/.bin/lighthouse
 PYTEST_ARGS ?=
 # Processes for the unit and assignment tests in `make test` (pytest-xdist): the assignment tests
 # mostly wait on sandboxes and timeouts, so two take a third off them even on two cores (136 s to
-# 89 s; the unit tests 110 s to 83 s). TEST_JOBS=0 runs them
-# in this process (pdb, -x on the first failure in order).
+# 89 s; the unit tests 110 s to 83 s). TEST_JOBS=0 runs them in this process (pdb, -x on the
+# first failure in order).
 TEST_JOBS ?= 2
 
 .PHONY: help book open lab test test-unit test-notebooks test-build test-browser test-assignments \

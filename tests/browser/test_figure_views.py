@@ -187,6 +187,13 @@ def test_moving_a_control_puts_the_view_in_the_url_and_the_button_copies_it(cont
     page.close()
 
 
+def _frame_maps(page, sel):
+    """The figure's two frame maps as the page holds them: {"wide": {key: src}, "narrow": {key: src}}."""
+    return page.evaluate("""(sel) => ({
+        wide: JSON.parse(document.querySelector(sel + ' script.nnlib-frames').textContent),
+        narrow: JSON.parse(document.querySelector(sel + ' script.nnlib-narrow-frames').textContent)})""", sel)
+
+
 @pytest.mark.parametrize("width,layout", [(390, "narrow"), (1280, "wide")])
 def test_a_phone_shows_the_narrow_frames_and_asks_the_worker_for_them(chromium, site, width, layout):
     """At 390 px the first view and every grid value come from the figure's narrow frames, and a
@@ -198,9 +205,7 @@ def test_a_phone_shows_the_narrow_frames_and_asks_the_worker_for_them(chromium, 
     page.goto(url)
     sel = "#fig-neuron_playground"
     page.locator(sel).scroll_into_view_if_needed()
-    sets = page.evaluate("""(sel) => ({
-        wide: JSON.parse(document.querySelector(sel + ' script.nnlib-frames').textContent),
-        narrow: JSON.parse(document.querySelector(sel + ' script.nnlib-narrow-frames').textContent)})""", sel)
+    sets = _frame_maps(page, sel)
     frames = sets[layout]
     img = page.locator(f"{sel} img.nnlib-frame")
     page.wait_for_function("(sel) => document.querySelector(sel + ' img.nnlib-frame').complete", arg=sel)
@@ -237,9 +242,7 @@ def test_turning_a_phone_shows_the_other_layout_and_a_passing_width_shows_nothin
     page.goto(url)
     sel = "#fig-neuron_playground"
     page.locator(sel).scroll_into_view_if_needed()
-    sets = page.evaluate("""(sel) => ({
-        wide: JSON.parse(document.querySelector(sel + ' script.nnlib-frames').textContent),
-        narrow: JSON.parse(document.querySelector(sel + ' script.nnlib-narrow-frames').textContent)})""", sel)
+    sets = _frame_maps(page, sel)
     figure = figures["neuron_playground"]
     page.locator(f"{sel} [data-control=b]").fill("0.5")  # on the grid, off the first view
     key = frame_key(figure, {**figure.values, "b": 0.5})

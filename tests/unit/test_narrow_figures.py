@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from nnlib.widgets import registry
-from nnlib.widgets.drawing import NARROW_DPI, NARROW_WIDTH
+from nnlib.widgets.drawing import DPI, NARROW_DPI, NARROW_WIDTH
 from nnlib.widgets.legibility import smallest_text_px
 
 FIGURES = list(registry.figures())
@@ -69,7 +69,7 @@ def test_phone_layout_keeps_the_wide_fonts_and_leaves_the_wide_figure_alone(name
     assert narrow_px / FRAME_PX_PER_CSS_PX == pytest.approx(wide_px, abs=0.01)
     assert figure.png(**values) == wide_png and smallest_text_px(figure.figure)[0] == wide_px
     # at most the book's column (the guide in nnlib/widgets/__init__.py), and as it was
-    assert tuple(figure.figsize) == wide_size and figure.dpi == wide_dpi and wide_size[0] <= 8.6
+    assert tuple(figure.figsize) == wide_size and wide_size[0] <= 8.6 and figure.dpi == wide_dpi == DPI
 
 
 def _extreme_views(figure):
