@@ -119,23 +119,31 @@ PROPERTIES = [
 
 # Read once every transition has ended; an opaque rgba() is the rgb() colour it equals. Sections
 # far from the screen skip their rendering (content-visibility: auto) until book-site.js lays them
-# out in idle time, and a skipped element's styles are not yet resolved (a copy button's background
-# read transparent in one run and grey in the other): each element's content-visibility is read as
-# the stylesheets give it, then every section is rendered before the other properties are read.
+# out for good (class book-near) when they come within two screens, and a skipped element's styles
+# are not yet resolved (a copy button's background read transparent in one run and grey in the
+# other). When that observer fires is a race with this script (CI once saw #backpropagation near in
+# one run and not in the other), so every section is read in both states, synchronously: first
+# without book-near (content-visibility as the stylesheets give a far section), then with it (as
+# they give a near one, and rendered) before the other properties are read.
 STYLES = r"""async (props) => {
   const all = [...document.querySelectorAll('html, body, body *')];
-  const visibility = all.map(e => getComputedStyle(e).getPropertyValue('content-visibility'));
-  all.forEach((e, i) => { if (visibility[i] === 'auto') e.style.contentVisibility = 'visible'; });
+  const sections = [...document.querySelectorAll('.bd-article section section')];
+  const visibility = (e) => getComputedStyle(e).getPropertyValue('content-visibility');
+  sections.forEach(s => s.classList.remove('book-near'));
+  const far = all.map(visibility);
+  sections.forEach(s => s.classList.add('book-near'));
+  const near = all.map(visibility);
+  all.forEach((e, i) => { if (near[i] === 'auto') e.style.contentVisibility = 'visible'; });
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   await Promise.race([Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
                       new Promise(r => setTimeout(r, 3000))]);
   const values = all.map((e, i) => {
     const cs = getComputedStyle(e);
     return e.tagName + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' ' +
-           props.map(p => p === 'content-visibility' ? visibility[i] :
+           props.map(p => p === 'content-visibility' ? far[i] + '/' + near[i] :
                      cs.getPropertyValue(p).replace(/rgba\((\d+), (\d+), (\d+), 1\)/g, 'rgb($1, $2, $3)')).join('|');
   });
-  all.forEach((e, i) => { if (visibility[i] === 'auto') e.style.contentVisibility = ''; });
+  all.forEach((e, i) => { if (near[i] === 'auto') e.style.contentVisibility = ''; });
   return values;
 }"""
 
