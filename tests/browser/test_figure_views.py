@@ -187,6 +187,10 @@ def test_moving_a_control_puts_the_view_in_the_url_and_the_button_copies_it(cont
     page.close()
 
 
+# True once the figure at selector `sel` shows the frame `src` (arg: [sel, src]).
+SHOWN = "([sel, src]) => document.querySelector(sel + ' img.nnlib-frame').currentSrc === src"
+
+
 def _frame_maps(page, sel):
     """The figure's two frame maps as the page holds them: {"wide": {key: src}, "narrow": {key: src}}."""
     return page.evaluate("""(sel) => ({
@@ -214,8 +218,7 @@ def test_a_phone_shows_the_narrow_frames_and_asks_the_worker_for_them(chromium, 
     page.locator(f"{sel} [data-control=b]").fill("0.5")  # on the grid
     key = frame_key(figure, {**figure.values, "b": 0.5})
     page.wait_for_function(f"(sel) => document.querySelector(sel).getAttribute('data-key') === '{key}'", arg=sel)
-    page.wait_for_function("([sel, src]) => document.querySelector(sel + ' img.nnlib-frame').currentSrc === src",
-                           arg=[sel, frames[key]])
+    page.wait_for_function(SHOWN, arg=[sel, frames[key]])
     size = page.evaluate("(sel) => [document.querySelector(sel + ' img.nnlib-frame').naturalWidth, "
                          "document.querySelector(sel + ' img.nnlib-frame').getBoundingClientRect().width]", sel)
     assert size[0] >= (3 if layout == "narrow" else 1) * size[1] - 1e-6, size
@@ -246,8 +249,7 @@ def test_turning_a_phone_shows_the_other_layout_and_a_passing_width_shows_nothin
     figure = figures["neuron_playground"]
     page.locator(f"{sel} [data-control=b]").fill("0.5")  # on the grid, off the first view
     key = frame_key(figure, {**figure.values, "b": 0.5})
-    shown = "([sel, src]) => document.querySelector(sel + ' img.nnlib-frame').currentSrc === src"
-    page.wait_for_function(shown, arg=[sel, sets["wide"][key]])
+    page.wait_for_function(SHOWN, arg=[sel, sets["wide"][key]])
     page.evaluate(WATCH_SOURCES, sel)
 
     page.set_viewport_size({"width": 390, "height": 844})
@@ -257,9 +259,9 @@ def test_turning_a_phone_shows_the_other_layout_and_a_passing_width_shows_nothin
     assert page.evaluate("window.shownSources") == [], "a width that only passed set other frames"
 
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_function(shown, arg=[sel, sets["narrow"][key]])
+    page.wait_for_function(SHOWN, arg=[sel, sets["narrow"][key]])
     page.set_viewport_size({"width": 1280, "height": 844})
-    page.wait_for_function(shown, arg=[sel, sets["wide"][key]])
+    page.wait_for_function(SHOWN, arg=[sel, sets["wide"][key]])
     assert page.evaluate("window.shownSources") == [sets["narrow"][key], sets["wide"][key]]
     context.close()
 
